@@ -1,0 +1,34 @@
+import Foundation
+
+/// Writes a file under a temporary name in the same folder and renames it into place, so a
+/// crash or a kill never leaves a half-written file under the final name.
+public enum AtomicFile {
+    /// Calls `write` with a temporary path next to `path`, then renames it to `path`.
+    /// The temporary file is removed if `write` throws.
+    public static func write(to path: String, _ write: (String) throws -> Void) throws {
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent().path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let temporary = folder + "/." + url.lastPathComponent + ".partial-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
+        do {
+            try write(temporary)
+            guard rename(temporary, path) == 0 else {
+                throw DataIOError.writeFailed(path, String(cString: strerror(errno)))
+            }
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw error
+        }
+    }
+
+    /// Writes `data` atomically.
+    public static func write(_ data: Data, to path: String) throws {
+        try write(to: path) { temporary in
+            do {
+                try data.write(to: URL(fileURLWithPath: temporary))
+            } catch {
+                throw DataIOError.writeFailed(path, "\(error)")
+            }
+        }
+    }
+}
