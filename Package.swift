@@ -3,9 +3,11 @@ import PackageDescription
 
 /// FluoSynth: paired training data for fluorescence-microscopy image restoration.
 ///
-/// The targets follow the pipeline: `FluoCore` (volumes, random streams, FFT) →
-/// `Imaging` (PSF models and the degradations of a microscope) → `DataIO` (TIFF and
-/// friends) → `Workflows` (what the commands do) → `fluosynth` (argument parsing only).
+/// The targets follow the pipeline, data flowing one way:
+/// `FluoCore` (volumes, random streams, FFT) → `Phantoms` (ground truth) → `Imaging`
+/// (PSF models and the degradations of a microscope) → `DataIO` (TIFF, PNG, npz, the pair
+/// writer); `Training` (the CARE U-Net on OpenBLAS) and `Metrics` beside them; `Workflows`
+/// (what each command does) → `fluosynth` (argument parsing only).
 let package = Package(
     name: "FluoSynth",
     products: [
@@ -13,6 +15,9 @@ let package = Package(
         .library(name: "FluoCore", targets: ["FluoCore"]),
         .library(name: "Imaging", targets: ["Imaging"]),
         .library(name: "DataIO", targets: ["DataIO"]),
+        .library(name: "Phantoms", targets: ["Phantoms"]),
+        .library(name: "Training", targets: ["Training"]),
+        .library(name: "Metrics", targets: ["Metrics"]),
         .library(name: "Workflows", targets: ["Workflows"]),
     ],
     dependencies: [
@@ -31,17 +36,30 @@ let package = Package(
         .target(name: "Imaging", dependencies: [
             "FluoCore", .product(name: "Numerics", package: "swift-numerics"),
         ]),
+        .target(name: "Phantoms", dependencies: ["FluoCore"]),
         .target(name: "DataIO", dependencies: ["FluoCore", "CTIFF", "CPNG"]),
-        .target(name: "Workflows", dependencies: ["FluoCore", "Imaging", "DataIO"]),
+        .target(name: "Metrics", dependencies: ["FluoCore"]),
+        .target(name: "Training", dependencies: ["FluoCore", "DataIO", "COpenBLAS"]),
+        .target(name: "Workflows", dependencies: ["FluoCore", "Phantoms", "Imaging", "DataIO", "Metrics", "Training"]),
         .executableTarget(name: "fluosynth", dependencies: [
-            "Workflows", "FluoCore", "Imaging", "DataIO",
+            "Workflows", "FluoCore", "Phantoms", "Imaging", "DataIO", "Metrics", "Training",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // Benchmarks (timed with ContinuousClock, never in unit tests): swift run -c release fluobench --help
+        .executableTarget(name: "fluobench", dependencies: [
+            "Workflows", "FluoCore", "Phantoms", "Imaging", "DataIO", "Metrics", "Training",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "Benchmarks/Sources/fluobench"),
+
+        // Helpers shared by the test targets: Python reference checks, paths, subprocesses.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "FluoCoreTests", dependencies: ["FluoCore"]),
-        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "FluoCore"]),
-        .testTarget(name: "DataIOTests", dependencies: ["DataIO", "FluoCore"],
-                    resources: [.copy("Python")]),
-        .testTarget(name: "CLITests", dependencies: ["DataIO", "FluoCore", "Imaging"]),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "FluoCore", "Workflows", "DataIO", "TestSupport"]),
+        .testTarget(name: "DataIOTests", dependencies: ["DataIO", "FluoCore", "CTIFF", "TestSupport"]),
+        .testTarget(name: "PhantomsTests", dependencies: ["Phantoms", "FluoCore", "TestSupport"]),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "FluoCore", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Metrics", "FluoCore", "DataIO", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["DataIO", "FluoCore", "Imaging", "TestSupport"]),
     ]
 )

@@ -1,4 +1,5 @@
 import FluoCore
+import Foundation
 
 /// Convolution of images of one shape with one kernel by FFT (FFTW real-to-complex).
 ///
@@ -26,24 +27,31 @@ public final class FFTConvolver: @unchecked Sendable {
     /// Shape of the transforms (padded for `.zero`).
     public let transformShape: [Int]
     public let boundary: Boundary
+    /// Threads for the pointwise work (copies and the spectral product).
+    public let threads: Int
     private let fft: RealFFT
     private let kernelSpectrum: FFTBuffer
+    private let rows: RowLayout
+    private let pool = WorkspacePool()
 
     /// Prepares the convolution of `imageShape` images with `kernel` (same rank).
-    /// `threads` is FFTW's thread count per transform.
-    public init(kernel: Volume, imageShape: [Int], boundary: Boundary = .zero, threads: Int = 1) throws {
+    /// `threads` is FFTW's thread count per transform; `rigor` its planning effort.
+    public init(kernel: Volume, imageShape: [Int], boundary: Boundary = .zero, threads: Int = 1,
+                rigor: RealFFT.Rigor = .estimate) throws {
         guard kernel.rank == imageShape.count else {
             throw ImagingError.mismatch("a \(kernel.rank)-D kernel \(kernel.shape) cannot convolve a \(imageShape.count)-D image \(imageShape)")
         }
         self.imageShape = imageShape
         self.boundary = boundary
+        self.threads = Swift.max(1, threads)
         switch boundary {
         case .zero:
             transformShape = zip(imageShape, kernel.shape).map { RealFFT.fastLength(atLeast: $0 + $1 - 1) }
         case .periodic:
             transformShape = imageShape
         }
-        fft = RealFFT.plan(shape: transformShape, threads: threads)
+        fft = RealFFT.plan(shape: transformShape, threads: threads, rigor: rigor)
+        rows = RowLayout(imageShape: imageShape, transformShape: transformShape)
 
         // Place the kernel with its origin (n/2) at index 0, wrapping (and, when the kernel
         // is larger than a periodic grid, summing) onto the transform grid.
@@ -70,12 +78,13 @@ public final class FFTConvolver: @unchecked Sendable {
     public func apply(_ image: Volume) -> Volume {
         precondition(image.shape == imageShape, "FFTConvolver made for \(imageShape), given \(image.shape)")
         var output = Volume(shape: image.shape, spacingUm: image.spacingUm)
-        let workspace = makeWorkspace()
+        let workspace = pool.take() ?? makeWorkspace()
         image.data.withUnsafeBufferPointer { input in
             output.data.withUnsafeMutableBufferPointer { out in
                 apply(input, into: out, workspace: workspace)
             }
         }
+        pool.give(workspace)
         return output
     }
 
@@ -94,43 +103,104 @@ public final class FFTConvolver: @unchecked Sendable {
 
     /// Convolves `input` (row-major, `imageShape`) into `output`, using `workspace` (from
     /// `makeWorkspace()`) for the transform. Safe to call from several threads at once, each
-    /// with its own workspace.
+    /// with its own workspace. The pointwise work runs on the convolver's `threads`.
     public func apply(_ input: UnsafeBufferPointer<Float>, into output: UnsafeMutableBufferPointer<Float>,
                       workspace: Workspace) {
-        let real = workspace.real.pointer
-        let padded = transformShape != imageShape
-        if padded { real.update(repeating: 0, count: fft.realCount) }
-        copyRows(from: input.baseAddress!, shape: imageShape, to: real, shape: transformShape)
+        let real = workspace.real.pointer, spectrum = workspace.spectrum.pointer
+        rows.copyIn(input.baseAddress!, to: real, threads: threads)
+        fft.forward(real, spectrum)
+        multiplySpectrum(spectrum)
+        fft.inverse(spectrum, real)
+        rows.copyOut(real, to: output.baseAddress!, threads: threads)
+    }
 
-        let s = workspace.spectrum.pointer, k = kernelSpectrum.pointer
-        fft.forward(real, s)
-        for c in 0..<fft.complexCount {
-            let re = s[2 * c], im = s[2 * c + 1]
-            let kr = k[2 * c], ki = k[2 * c + 1]
-            s[2 * c] = re * kr - im * ki
-            s[2 * c + 1] = re * ki + im * kr
+    /// spectrum ← spectrum · kernel spectrum (complex, elementwise).
+    private func multiplySpectrum(_ spectrum: UnsafeMutablePointer<Float>) {
+        nonisolated(unsafe) let s = spectrum
+        nonisolated(unsafe) let k = kernelSpectrum.pointer
+        let chunks = Parallel.chunks(fft.complexCount, size: Swift.max(4096, fft.complexCount / threads + 1))
+        Parallel.forEach(chunks.count, threads: threads) { chunk in
+            for c in chunks[chunk] {
+                let re = s[2 * c], im = s[2 * c + 1]
+                let kr = k[2 * c], ki = k[2 * c + 1]
+                s[2 * c] = re * kr - im * ki
+                s[2 * c + 1] = re * ki + im * kr
+            }
         }
-        fft.inverse(s, real)
-        copyRows(from: real, shape: transformShape, to: output.baseAddress!, shape: imageShape)
     }
 }
 
-/// Copies the overlapping corner (from index 0) of two row-major arrays of equal rank, row by row.
-func copyRows(from source: UnsafePointer<Float>, shape sourceShape: [Int],
-              to destination: UnsafeMutablePointer<Float>, shape destinationShape: [Int]) {
-    let rank = sourceShape.count
-    let common = zip(sourceShape, destinationShape).map { Swift.min($0, $1) }
-    let rowLength = common[rank - 1]
-    let rows = common.dropLast().reduce(1, *)
-    let sourceStrides = Volume.strides(of: sourceShape), destinationStrides = Volume.strides(of: destinationShape)
-    for row in 0..<rows {
-        var rest = row, sourceOffset = 0, destinationOffset = 0
-        for axis in stride(from: rank - 2, through: 0, by: -1) {
-            let index = rest % common[axis]
-            rest /= common[axis]
-            sourceOffset += index * sourceStrides[axis]
-            destinationOffset += index * destinationStrides[axis]
+/// The row correspondence between an image and its (padded) transform grid: image rows are
+/// copied to the start of the matching transform rows, everything else is zero.
+struct RowLayout: Sendable {
+    let imageShape: [Int]
+    let transformShape: [Int]
+
+    private var rowLength: Int { imageShape[imageShape.count - 1] }
+    private var transformRowLength: Int { transformShape[transformShape.count - 1] }
+    private var transformRows: Int { transformShape.dropLast().reduce(1, *) }
+
+    /// The image row stored in transform row `row`, or `nil` for a padding row.
+    private func imageRow(_ row: Int) -> Int? {
+        var rest = row, imageIndex = 0, step = 1
+        for axis in stride(from: transformShape.count - 2, through: 0, by: -1) {
+            let index = rest % transformShape[axis]
+            rest /= transformShape[axis]
+            if index >= imageShape[axis] { return nil }
+            imageIndex += index * step
+            step *= imageShape[axis]
         }
-        (destination + destinationOffset).update(from: source + sourceOffset, count: rowLength)
+        return imageIndex
+    }
+
+    private func forRowBlocks(threads: Int, _ body: @Sendable (Range<Int>) -> Void) {
+        let blocks = Parallel.chunks(transformRows, size: Swift.max(64, transformRows / Swift.max(1, threads) + 1))
+        Parallel.forEach(blocks.count, threads: threads) { body(blocks[$0]) }
+    }
+
+    /// Writes every transform sample: image rows (zero-padded at their end) or zeros.
+    func copyIn(_ image: UnsafePointer<Float>, to transform: UnsafeMutablePointer<Float>, threads: Int) {
+        nonisolated(unsafe) let image = image, transform = transform
+        forRowBlocks(threads: threads) { block in
+            for row in block {
+                let target = transform + row * transformRowLength
+                if let source = imageRow(row) {
+                    target.update(from: image + source * rowLength, count: rowLength)
+                    (target + rowLength).update(repeating: 0, count: transformRowLength - rowLength)
+                } else {
+                    target.update(repeating: 0, count: transformRowLength)
+                }
+            }
+        }
+    }
+
+    /// Copies the image's rows back out of the transform grid.
+    func copyOut(_ transform: UnsafePointer<Float>, to image: UnsafeMutablePointer<Float>, threads: Int) {
+        nonisolated(unsafe) let image = image, transform = transform
+        forRowBlocks(threads: threads) { block in
+            for row in block {
+                if let target = imageRow(row) {
+                    (image + target * rowLength).update(from: transform + row * transformRowLength, count: rowLength)
+                }
+            }
+        }
+    }
+}
+
+/// Idle workspaces kept for reuse by `FFTConvolver.apply(_:)`.
+final class WorkspacePool: @unchecked Sendable {
+    private let lock = NSLock()
+    private var idle: [FFTConvolver.Workspace] = []
+
+    func take() -> FFTConvolver.Workspace? {
+        lock.lock()
+        defer { lock.unlock() }
+        return idle.popLast()
+    }
+
+    func give(_ workspace: FFTConvolver.Workspace) {
+        lock.lock()
+        defer { lock.unlock() }
+        idle.append(workspace)
     }
 }

@@ -1,0 +1,1 @@
+// The Phantoms module; see Package.swift.
