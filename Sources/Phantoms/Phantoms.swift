@@ -1,1 +1,0 @@
-// The Phantoms module; see Package.swift.

@@ -1,0 +1,31 @@
+import DataIO
+import FluoCore
+import Foundation
+import Imaging
+import TestSupport
+import Testing
+
+/// Cross-check against an independent implementation: psfmodels' scalar PSF (F. Aguet's
+/// C++ Gibson–Lanni code, from PyPI), same parameters, both normalised to unit sum.
+@Suite("PSF against psfmodels", .enabled(if: PythonReference.isAvailable))
+struct PSFReferenceTests {
+    @Test(arguments: [
+        (1.4, 0.6, 1.515, 1.515, 0.0),    // matched indices: Born–Wolf
+        (1.4, 0.6, 1.515, 1.33, 5.0),     // oil objective 5 µm deep into water
+        (1.1, 0.52, 1.33, 1.33, 0.0),     // water immersion
+    ])
+    func scalarPSFMatchesPsfmodels(na: Double, wavelength: Double, ni: Double, ns: Double, depth: Double) throws {
+        let (nz, nx, dxy, dz) = (41, 65, 0.05, 0.1)
+        let path = TestPaths.temporaryDirectory("psfmodels") + "/reference.tif"
+        try PythonReference.run("psf_reference.py", [path, "\(nz)", "\(nx)", "\(dxy)", "\(dz)", "\(na)", "\(wavelength)",
+                                                     "\(ni)", "\(ns)", "\(depth)", "3"])
+        let reference = try TIFFReader.read(path).volume()
+        let ours = try GibsonLanniPSF(na: na, wavelengthUm: wavelength, immersionIndex: ni, sampleIndex: ns,
+                                      coverslipIndex: 1.515, depthUm: depth)
+            .render(on: PSFGrid(shape: [nz, nx, nx], spacingUm: [dz, dxy, dxy], oversampling: 3), threads: 2)
+        #expect(reference.shape == ours.shape)
+        let difference = relativeL2(ours, reference)
+        print("psfmodels cross-check NA \(na) λ \(wavelength) ni \(ni) ns \(ns) depth \(depth): relative L2 \(difference)")
+        #expect(difference < 0.05)
+    }
+}

@@ -1,0 +1,68 @@
+"""TIFF interoperability with tifffile (an independent TIFF implementation).
+
+    tiff_check.py describe FILE...   prints one JSON line per file: shape, dtype, ImageJ
+                                     spacing, pixel size from the resolution tags, whether
+                                     the pixel data is contiguous, the sum of the samples.
+    tiff_check.py variants DIR       writes files as microscopes, Fiji and tifffile do
+                                     (byte orders, bit depths, tiles, compression) whose
+                                     sample (z, y, x) holds (z*7 + y*3 + x) % 251.
+"""
+import json
+import os
+import sys
+
+import numpy as np
+import tifffile
+
+
+def describe(path):
+    with tifffile.TiffFile(path) as tif:
+        series = tif.series[0]
+        data = series.asarray()
+        page = tif.pages[0]
+        xres = page.tags.get("XResolution")
+        pixel = None
+        if xres is not None:
+            num, den = xres.value
+            pixel = den / num
+        ij = tif.imagej_metadata or {}
+        return {
+            "shape": list(data.shape),
+            "dtype": str(data.dtype),
+            "spacing": ij.get("spacing"),
+            "unit": ij.get("unit"),
+            "pixel": pixel,
+            "contiguous": series.dataoffset is not None,
+            "sum": float(data.astype(np.float64).sum()),
+            "first": float(data.flat[0]),
+            "last": float(data.flat[-1]),
+        }
+
+
+def pattern(shape, dtype):
+    z, y, x = np.indices(shape)
+    return ((z * 7 + y * 3 + x) % 251).astype(dtype)
+
+
+def variants(folder):
+    os.makedirs(folder, exist_ok=True)
+    stack = (5, 37, 41)
+    tifffile.imwrite(f"{folder}/uint16-big-endian.tif", pattern(stack, np.uint16), byteorder=">")
+    tifffile.imwrite(f"{folder}/uint8-imagej.tif", pattern(stack, np.uint8), imagej=True,
+                     resolution=(1 / 0.2, 1 / 0.2), metadata={"spacing": 0.5, "unit": "um", "axes": "ZYX"})
+    tifffile.imwrite(f"{folder}/int16-tiled-deflate.tif", pattern(stack, np.int16), tile=(16, 16),
+                     compression="zlib")
+    tifffile.imwrite(f"{folder}/float32-lzw.tif", pattern(stack, np.float32), compression="lzw")
+    tifffile.imwrite(f"{folder}/float64-big-endian.tif", pattern(stack, np.float64), byteorder=">")
+    tifffile.imwrite(f"{folder}/uint32-strips.tif", pattern(stack, np.uint32), rowsperstrip=5)
+    tifffile.imwrite(f"{folder}/uint16-2d.tif", pattern((1, 37, 41), np.uint16)[0])
+    hyper = pattern((2 * 3 * 4, 37, 41), np.uint16).reshape(2, 3, 4, 37, 41)  # T, Z, C, Y, X
+    tifffile.imwrite(f"{folder}/hyperstack-tzcyx.tif", hyper, imagej=True, metadata={"axes": "TZCYX"})
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "describe":
+        for path in sys.argv[2:]:
+            print(json.dumps(describe(path)))
+    elif sys.argv[1] == "variants":
+        variants(sys.argv[2])
