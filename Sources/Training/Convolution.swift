@@ -1,0 +1,182 @@
+import FluoCore
+
+/// A 2-D or 3-D convolution with "same" zero padding, stride 1 and a bias:
+/// y[n, o, p] = b[o] + Σ_{i, δ} w[o, i, δ] · x[n, i, p + δ − k/2], for odd kernel sizes k.
+///
+/// Forward: per sample and block of image rows, im2col (`Im2Col`) and one `cblas_sgemm`,
+/// out (O × n) = W (O × K) · columns (K × n), K = I·kz·ky·kx; a 1×1 kernel multiplies the
+/// input directly. Backward, for input gradients: the transposed convolution, which for
+/// "same" padding and odd kernels is the convolution of ∂y with the kernel flipped in space
+/// and transposed in channels, w̃[i, o, δ] = w[o, i, k − 1 − δ], so it runs through the same
+/// forward code. For weights: ∂w = Σ_n ∂y_n (O × P) · columnsᵀ_n (P × K), one product per
+/// sample into its own buffer, then summed in sample order (thread-count independent).
+public final class Convolution: Layer {
+    public let inChannels: Int
+    public let outChannels: Int
+    /// Kernel size per image axis, (ky, kx) or (kz, ky, kx).
+    public let kernelSize: [Int]
+    /// (out, in, [kz,] ky, kx).
+    public let weight: Parameter
+    /// (out).
+    public let bias: Parameter
+    /// Whether `backward` computes the input gradient (not needed for the first layer).
+    public var needsInputGradient = true
+
+    private var input: Tensor?
+    private var output: Tensor?
+    private var inputGradient: Tensor?
+    private var sampleGradients: [Float] = []
+    private var kernel: Size3 { Size3(kernelSize) }
+    private var kernelVolume: Int { kernelSize.reduce(1, *) }
+
+    /// A convolution with Glorot-uniform weights (limit √(6 / (fan_in + fan_out)), fan =
+    /// channels × kernel volume; Keras's default) drawn from `random`, and zero bias.
+    public init(name: String, inChannels: Int, outChannels: Int, kernelSize: [Int], random: RandomStream) {
+        precondition(kernelSize.allSatisfy { $0 > 0 && $0 % 2 == 1 }, "Convolution: kernel sizes must be odd, got \(kernelSize)")
+        self.inChannels = inChannels
+        self.outChannels = outChannels
+        self.kernelSize = kernelSize
+        let volume = kernelSize.reduce(1, *)
+        let limit = (6.0 / Double((inChannels + outChannels) * volume)).squareRoot()
+        var random = random
+        let values = (0..<(outChannels * inChannels * volume)).map { _ in Float(random.uniform(-limit, limit)) }
+        weight = Parameter(name: name + ".weight", shape: [outChannels, inChannels] + kernelSize, value: values)
+        bias = Parameter(name: name + ".bias", shape: [outChannels], value: Array(repeating: 0, count: outChannels))
+    }
+
+    public var parameters: [Parameter] { [weight, bias] }
+
+    public func forward(_ x: Tensor, _ compute: Compute) -> Tensor {
+        precondition(x.channels == inChannels && x.spatialRank == kernelSize.count,
+                     "Convolution: input \(x.shape) does not fit \(inChannels) channels and kernel \(kernelSize)")
+        input = x
+        let y = Tensor.reusing(output, shape: [x.batch, outChannels] + x.spatialShape)
+        output = y
+        weight.value.withUnsafeBufferPointer { w in
+            bias.value.withUnsafeBufferPointer { b in
+                Convolution.convolve(x, weights: w.baseAddress!, bias: b.baseAddress!, kernel: kernel, into: y, compute)
+            }
+        }
+        return y
+    }
+
+    public func backward(_ dy: Tensor, _ compute: Compute) -> Tensor {
+        guard let x = input else { preconditionFailure("Convolution.backward before forward") }
+        weightGradients(x, dy, compute)
+        let dx = Tensor.reusing(inputGradient, shape: x.shape)
+        inputGradient = dx
+        guard needsInputGradient else { return dx }
+        // w̃[i, o, δ] = w[o, i, k − 1 − δ]
+        let volume = kernelVolume
+        var flipped = [Float](repeating: 0, count: weight.count)
+        for o in 0..<outChannels {
+            for i in 0..<inChannels {
+                for d in 0..<volume {
+                    flipped[(i * outChannels + o) * volume + volume - 1 - d] = weight.value[(o * inChannels + i) * volume + d]
+                }
+            }
+        }
+        flipped.withUnsafeBufferPointer { w in
+            Convolution.convolve(dy, weights: w.baseAddress!, bias: nil, kernel: kernel, into: dx, compute)
+        }
+        return dx
+    }
+
+    /// ∂w and ∂b: one product per sample into its own slice of `sampleGradients`, summed in order.
+    private func weightGradients(_ x: Tensor, _ dy: Tensor, _ compute: Compute) {
+        let size = Size3(x.spatialShape), kernel = self.kernel
+        let columnsK = inChannels * kernelVolume, plane = size.count
+        let perSample = weight.count + outChannels
+        let batch = x.batch, outChannels = self.outChannels, inChannels = self.inChannels
+        if sampleGradients.count < batch * perSample {
+            sampleGradients = [Float](repeating: 0, count: batch * perSample)
+        }
+        let pointwise = kernelVolume == 1
+        let rowsPerBlock = pointwise ? size.rows : Swift.max(1, compute.columnBudget / (columnsK * size.x))
+        sampleGradients.withUnsafeMutableBufferPointer { grads in
+            let grads = grads.baseAddress!
+            compute.parallel(batch) { n, worker in
+                let dw = grads + n * perSample, db = dw + outChannels * columnsK
+                let dyn = dy.sample(n), xn = x.sample(n)
+                var first = true
+                for start in stride(from: 0, to: size.rows, by: rowsPerBlock) {
+                    let rows = start ..< Swift.min(size.rows, start + rowsPerBlock)
+                    let pixels = rows.count * size.x
+                    let columns: UnsafePointer<Float>
+                    let ldb: Int
+                    if pointwise {
+                        columns = UnsafePointer(xn + start * size.x)
+                        ldb = plane
+                    } else {
+                        let buffer = compute.scratch(worker: worker, count: columnsK * pixels)
+                        Im2Col.unfold(xn, channels: inChannels, size: size, kernel: kernel, rows: rows, into: buffer)
+                        columns = UnsafePointer(buffer)
+                        ldb = pixels
+                    }
+                    BLAS.gemm(transB: true, m: outChannels, n: columnsK, k: pixels,
+                              a: dyn + start * size.x, lda: plane, b: columns, ldb: ldb,
+                              beta: first ? 0 : 1, c: dw, ldc: columnsK)
+                    first = false
+                }
+                for o in 0..<outChannels {
+                    let channel = dyn + o * plane
+                    var sum: Float = 0
+                    for p in 0..<plane { sum += channel[p] }
+                    db[o] = sum
+                }
+            }
+            let weightCount = weight.count
+            weight.gradient.withUnsafeMutableBufferPointer { dw in
+                bias.gradient.withUnsafeMutableBufferPointer { db in
+                    nonisolated(unsafe) let dw = dw, db = db
+                    compute.parallelRanges(perSample, minimum: 4096) { range in
+                        for index in range {
+                            var sum: Float = 0
+                            for n in 0..<batch { sum += grads[n * perSample + index] }
+                            if index < weightCount { dw[index] = sum } else { db[index - weightCount] = sum }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// y = conv(x, w) (+ b): the product per sample and block of rows. `weights` is
+    /// (y.channels × x.channels·kernel volume), row-major.
+    static func convolve(_ x: Tensor, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                         kernel: Size3, into y: Tensor, _ compute: Compute) {
+        let size = Size3(x.spatialShape), plane = size.count
+        let inChannels = x.channels, outChannels = y.channels
+        let columnsK = inChannels * kernel.count
+        let pointwise = kernel.count == 1
+        let rowsPerBlock = pointwise ? Swift.max(1, (1 << 16) / size.x)
+                                     : Swift.max(1, compute.columnBudget / (columnsK * size.x))
+        let blocks = (size.rows + rowsPerBlock - 1) / rowsPerBlock
+        compute.parallel(x.batch * blocks) { item, worker in
+            let n = item / blocks, start = (item % blocks) * rowsPerBlock
+            let rows = start ..< Swift.min(size.rows, start + rowsPerBlock)
+            let pixels = rows.count * size.x
+            let xn = x.sample(n)
+            let columns: UnsafePointer<Float>
+            let ldb: Int
+            if pointwise {
+                columns = UnsafePointer(xn + start * size.x)
+                ldb = plane
+            } else {
+                let buffer = compute.scratch(worker: worker, count: columnsK * pixels)
+                Im2Col.unfold(xn, channels: inChannels, size: size, kernel: kernel, rows: rows, into: buffer)
+                columns = UnsafePointer(buffer)
+                ldb = pixels
+            }
+            let out = y.sample(n) + start * size.x
+            BLAS.gemm(m: outChannels, n: pixels, k: columnsK, a: weights, lda: columnsK,
+                      b: columns, ldb: ldb, beta: 0, c: out, ldc: plane)
+            if let bias {
+                for o in 0..<outChannels {
+                    let line = out + o * plane, value = bias[o]
+                    for p in 0..<pixels { line[p] += value }
+                }
+            }
+        }
+    }
+}

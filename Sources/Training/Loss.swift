@@ -1,0 +1,62 @@
+import Foundation
+
+/// The training losses of CARE (CSBDeep `internals/losses.py`), averaged over all elements
+/// (batch, channels, pixels), N of them:
+/// - MAE: (1/N) Σ |μ − y|;  ∂μ = sign(μ − y)/N
+/// - MSE: (1/N) Σ (μ − y)²;  ∂μ = 2(μ − y)/N
+/// - Laplace negative log-likelihood, for probabilistic models with scale σ > 0:
+///   (1/N) Σ |μ − y|/σ + log σ + log 2;  ∂μ = sign(μ − y)/(σN),  ∂σ = (1/σ − |μ − y|/σ²)/N
+public enum LossKind: String, Codable, CaseIterable, Sendable {
+    case mae, mse, laplace
+
+    /// Whether the loss needs the scale output.
+    public var isProbabilistic: Bool { self == .laplace }
+}
+
+/// A loss with its gradient buffers (reused between steps).
+public final class Loss {
+    public let kind: LossKind
+    private var meanGradient: Tensor?
+    private var scaleGradient: Tensor?
+
+    public init(_ kind: LossKind) { self.kind = kind }
+
+    /// The loss of `mean` (and `scale`) against `target`, and its gradients.
+    public func evaluate(mean: Tensor, scale: Tensor?, target: Tensor, _ compute: Compute) -> (value: Double, mean: Tensor, scale: Tensor?) {
+        precondition(mean.shape == target.shape, "Loss: prediction \(mean.shape) and target \(target.shape) differ")
+        precondition(kind.isProbabilistic == (scale != nil), "Loss: \(kind.rawValue) with\(scale == nil ? "out" : "") a scale output")
+        let dMean = Tensor.reusing(meanGradient, shape: mean.shape)
+        meanGradient = dMean
+        let dScale = scale.map { Tensor.reusing(scaleGradient, shape: $0.shape) }
+        scaleGradient = dScale
+        let batch = mean.batch, perSample = mean.sampleCount
+        let inverseCount = 1 / Float(mean.count)
+        let kind = self.kind
+        var sums = [Double](repeating: 0, count: batch)
+        sums.withUnsafeMutableBufferPointer { sums in
+            nonisolated(unsafe) let sums = sums
+            compute.parallel(batch) { n, _ in
+                let offset = n * perSample
+                var total = 0.0
+                for i in offset ..< offset + perSample {
+                    let r = mean.pointer[i] - target.pointer[i]
+                    switch kind {
+                    case .mae:
+                        total += Double(abs(r))
+                        dMean.pointer[i] = r > 0 ? inverseCount : (r < 0 ? -inverseCount : 0)
+                    case .mse:
+                        total += Double(r * r)
+                        dMean.pointer[i] = 2 * r * inverseCount
+                    case .laplace:
+                        let s = scale!.pointer[i], a = abs(r)
+                        total += Double(a / s) + log(Double(s)) + M_LN2
+                        dMean.pointer[i] = (r > 0 ? 1 : (r < 0 ? -1 : 0)) / s * inverseCount
+                        dScale!.pointer[i] = (1 / s - a / (s * s)) * inverseCount
+                    }
+                }
+                sums[n] = total
+            }
+        }
+        return (sums.reduce(0, +) / Double(mean.count), dMean, dScale)
+    }
+}

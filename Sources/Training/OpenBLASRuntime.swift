@@ -1,0 +1,83 @@
+import COpenBLAS
+import Foundation
+
+/// The OpenBLAS library this process runs its matrix products on: which CPU kernels it
+/// uses, how many threads it starts, and the correction for Debian's misdetection.
+///
+/// Debian's OpenBLAS 0.3.21 (built with DYNAMIC_ARCH) picks its kernels when the library is
+/// loaded, from `OPENBLAS_CORETYPE` or from its own CPU detection. On the CPUs of this
+/// project's machines that detection falls back to older kernels: "Prescott" (SSE3) on an
+/// Emerald Rapids Intel CPU and "Haswell" (AVX2) on an AVX-512 AMD EPYC, losing 2-5× of
+/// `sgemm` speed (measured: 67 and 200 GFLOP/s against 230-390 with SkylakeX kernels).
+/// Because the choice is made before `main`, correcting it needs a re-exec with the
+/// variable set (`reexecWithBestCoreIfNeeded`).
+public enum OpenBLASRuntime {
+    /// The kernel family OpenBLAS chose, e.g. "SkylakeX", "Haswell", "Prescott".
+    public static var coreName: String {
+        guard let name = openblas_get_corename() else { return "unknown" }
+        return String(cString: name)
+    }
+
+    /// OpenBLAS's build description, e.g. "OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY SkylakeX MAX_THREADS=64".
+    public static var configuration: String {
+        guard let config = openblas_get_config() else { return "unknown" }
+        return String(cString: config)
+    }
+
+    /// Sets the number of threads OpenBLAS uses inside one call.
+    ///
+    /// The training code runs every matrix product on one OpenBLAS thread and parallelises
+    /// over samples and image chunks itself (so the non-product work is parallel too and the
+    /// results do not depend on the thread count); `Compute` sets this to 1.
+    public static func setThreads(_ count: Int) {
+        openblas_set_num_threads(Int32(count))
+    }
+
+    /// The best kernel family for a CPU with these `/proc/cpuinfo` flags, or `nil` when
+    /// OpenBLAS's own detection cannot be improved on (no AVX2/FMA).
+    ///
+    /// SkylakeX kernels need AVX-512 F/BW/VL/DQ/CD; Haswell kernels AVX2 and FMA.
+    public static func preferredCore(cpuFlags flags: Set<String>) -> String? {
+        if ["avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512cd"].allSatisfy(flags.contains) { return "SkylakeX" }
+        if flags.contains("avx2") && flags.contains("fma") { return "Haswell" }
+        return nil
+    }
+
+    /// Whether `detected` is a weaker kernel family than `preferred` (the detection failed).
+    public static func isWeaker(_ detected: String, than preferred: String) -> Bool {
+        let avx512 = ["skylakex", "cooperlake", "sapphirerapids"]
+        let avx2 = avx512 + ["haswell", "zen", "skylake"]
+        let good = preferred == "SkylakeX" ? avx512 : avx2
+        return !good.contains(detected.lowercased())
+    }
+
+    /// Re-executes this program with `OPENBLAS_CORETYPE` set when OpenBLAS picked weaker
+    /// kernels than the CPU supports. Call first thing in `main`; returns without doing
+    /// anything when the variable is already set (by the user or by a previous re-exec),
+    /// when the detection is right, or when the re-exec fails.
+    public static func reexecWithBestCoreIfNeeded() {
+        guard getenv("OPENBLAS_CORETYPE") == nil,
+              let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+              let line = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") }),
+              let preferred = preferredCore(cpuFlags: Set(line.split(separator: " ").map(String.init))),
+              isWeaker(coreName, than: preferred) else { return }
+        setenv("OPENBLAS_CORETYPE", preferred, 1)
+        execv("/proc/self/exe", CommandLine.unsafeArgv)
+        // Only reached when execv failed: carry on with the detected kernels.
+        unsetenv("OPENBLAS_CORETYPE")
+    }
+}
+
+/// Single-precision matrix products through OpenBLAS (row-major `cblas_sgemm`).
+enum BLAS {
+    /// C ← α·op(A)·op(B) + β·C with op(A) m×k and op(B) k×n, all row-major with leading
+    /// dimensions `lda`, `ldb`, `ldc`.
+    @inline(__always)
+    static func gemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
+                     alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
+                     b: UnsafePointer<Float>, ldb: Int,
+                     beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+}

@@ -1,0 +1,27 @@
+/// Rectified linear unit, y = max(0, x), computed in place on its input; ∂x = ∂y · [y > 0],
+/// also in place on the gradient it is given.
+public final class ReLU: Layer {
+    private var output: Tensor?
+
+    public init() {}
+
+    public var parameters: [Parameter] { [] }
+
+    public func forward(_ x: Tensor, _ compute: Compute) -> Tensor {
+        let values = x.pointer
+        compute.parallelRanges(x.count) { range in
+            for i in range { values[i] = Swift.max(0, values[i]) }
+        }
+        output = x
+        return x
+    }
+
+    public func backward(_ dy: Tensor, _ compute: Compute) -> Tensor {
+        guard let y = output else { preconditionFailure("ReLU.backward before forward") }
+        let gradient = dy.pointer, values = y.pointer
+        compute.parallelRanges(dy.count) { range in
+            for i in range where values[i] <= 0 { gradient[i] = 0 }
+        }
+        return dy
+    }
+}

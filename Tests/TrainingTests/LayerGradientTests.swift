@@ -1,0 +1,113 @@
+import FluoCore
+import Testing
+@testable import Training
+
+/// Every layer's backward pass against central finite differences (relative error < 1e-2).
+@Suite struct LayerGradientTests {
+    let tolerance = 1e-2
+
+    func expectSmall(_ errors: [String: Double], _ label: String) {
+        #expect(!errors.isEmpty)
+        for (name, error) in errors.sorted(by: { $0.key < $1.key }) {
+            #expect(error < tolerance, "\(label) \(name): relative error \(error)")
+        }
+    }
+
+    @Test(arguments: [
+        ([3, 3], [2, 3, 8, 10], 4),          // 2-D 3×3
+        ([5, 5], [1, 2, 7, 9], 3),           // 2-D 5×5, odd sizes
+        ([3, 3, 3], [2, 2, 4, 6, 5], 3),     // 3-D 3×3×3
+        ([1, 3, 3], [1, 2, 3, 6, 6], 2),     // 3-D anisotropic kernel
+        ([1, 1], [2, 5, 4, 6], 3),           // 1×1 (the head)
+    ])
+    func convolution(kernel: [Int], shape: [Int], outChannels: Int) {
+        let layer = Convolution(name: "conv", inChannels: shape[1], outChannels: outChannels, kernelSize: kernel,
+                                random: RandomStream(seed: 1))
+        layer.bias.value = GradientCheck.values(outChannels, seed: 3)
+        for budget in [1 << 21, 40] {   // one block per sample, and one row per block
+            let compute = Compute(threads: 2, training: true)
+            compute.columnBudget = budget
+            var check = GradientCheck()
+            let count = shape.reduce(1, *)
+            expectSmall(check.check(layer, input: GradientCheck.values(count, seed: 2), shape: shape, compute: compute),
+                        "conv \(kernel) budget \(budget)")
+        }
+    }
+
+    @Test func relu() {
+        var check = GradientCheck()
+        let shape = [2, 3, 4, 6]
+        expectSmall(check.check(ReLU(), input: GradientCheck.spacedValues(shape.reduce(1, *), seed: 4), shape: shape,
+                                compute: Compute(threads: 2)), "relu")
+    }
+
+    @Test(arguments: [[2, 3, 6, 8], [1, 2, 4, 6, 4]])
+    func maxPool(shape: [Int]) {
+        var check = GradientCheck()
+        check.step = 1e-3
+        expectSmall(check.check(MaxPool(), input: GradientCheck.spacedValues(shape.reduce(1, *), seed: 5), shape: shape,
+                                compute: Compute(threads: 2)), "maxpool \(shape)")
+    }
+
+    @Test(arguments: [[2, 3, 3, 4], [1, 2, 2, 3, 2]])
+    func upsample(shape: [Int]) {
+        var check = GradientCheck()
+        expectSmall(check.check(Upsample(), input: GradientCheck.values(shape.reduce(1, *), seed: 6), shape: shape,
+                                compute: Compute(threads: 2)), "upsample \(shape)")
+    }
+
+    @Test(arguments: [[3, 4, 5, 6], [2, 3, 2, 4, 4]])
+    func batchNormalization(shape: [Int]) {
+        let layer = BatchNormalization(name: "bn", channels: shape[1])
+        layer.gamma.value = GradientCheck.values(shape[1], seed: 8, low: 0.5, high: 2)
+        layer.beta.value = GradientCheck.values(shape[1], seed: 9)
+        var check = GradientCheck()
+        check.step = 1e-2
+        expectSmall(check.check(layer, input: GradientCheck.values(shape.reduce(1, *), seed: 10, low: -2, high: 3), shape: shape,
+                                compute: Compute(threads: 2, training: true)), "batchnorm \(shape)")
+    }
+
+    @Test func dropout() {
+        let compute = Compute(threads: 2, training: true)
+        compute.step = 3
+        let layer = Dropout(name: "drop", rate: 0.3)
+        let shape = [2, 3, 4, 4]
+        var check = GradientCheck()
+        expectSmall(check.check(layer, input: GradientCheck.values(shape.reduce(1, *), seed: 11), shape: shape, compute: compute), "dropout")
+        // About 30 % dropped, the rest scaled by 1/0.7.
+        let y = layer.forward(Tensor(shape: shape, values: Array(repeating: 1, count: 96)), compute).values
+        let dropped = y.filter { $0 == 0 }.count
+        #expect((15...45).contains(dropped))
+        #expect(y.allSatisfy { $0 == 0 || abs($0 - 1 / 0.7) < 1e-6 })
+    }
+
+    @Test func softplus() {
+        var check = GradientCheck()
+        let shape = [2, 2, 3, 3]
+        expectSmall(check.check(Softplus(), input: GradientCheck.values(shape.reduce(1, *), seed: 12, low: -4, high: 4), shape: shape,
+                                compute: Compute(threads: 2)), "softplus")
+        let y = Softplus().forward(Tensor(shape: [1, 1, 1, 3], values: [-100, 0, 100]), Compute(threads: 1)).values
+        #expect(abs(y[0] - 1e-3) < 1e-6 && abs(y[1] - (0.693147 + 1e-3)) < 1e-5 && abs(y[2] - 100.001) < 1e-3)
+    }
+
+    @Test func concatenation() {
+        let compute = Compute(threads: 2)
+        let a = GradientCheck.values(2 * 2 * 12, seed: 13), b = GradientCheck.values(2 * 3 * 12, seed: 14)
+        let layer = Concatenation()
+        let y = layer.forward(Tensor(shape: [2, 2, 3, 4], values: a), Tensor(shape: [2, 3, 3, 4], values: b), compute)
+        #expect(y.shape == [2, 5, 3, 4])
+        #expect(Array(y.values[0..<24]) == Array(a[0..<24]) && Array(y.values[24..<60]) == Array(b[0..<36]))
+        #expect(Array(y.values[60..<84]) == Array(a[24..<48]))
+        // Concatenation is linear, so its gradient is exact: check against finite differences all the same.
+        let weights = GradientCheck.values(y.count, seed: 15)
+        let (da, db) = layer.backward(Tensor(shape: y.shape, values: weights), firstChannels: 2, compute)
+        var check = GradientCheck()
+        func loss(_ a: [Float], _ b: [Float]) -> Double {
+            let out = Concatenation().forward(Tensor(shape: [2, 2, 3, 4], values: a), Tensor(shape: [2, 3, 3, 4], values: b), compute)
+            return zip(out.values, weights).reduce(0) { $0 + Double($1.0) * Double($1.1) }
+        }
+        let errorA = check.compare(count: a.count, analytic: da.values) { i, h in var p = a; p[i] += h; return loss(p, b) }
+        let errorB = check.compare(count: b.count, analytic: db.values) { i, h in var p = b; p[i] += h; return loss(a, p) }
+        #expect(errorA < tolerance && errorB < tolerance)
+    }
+}
