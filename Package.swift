@@ -18,12 +18,14 @@ let package = Package(
         .library(name: "Phantoms", targets: ["Phantoms"]),
         .library(name: "Training", targets: ["Training"]),
         .library(name: "Metrics", targets: ["Metrics"]),
+        .library(name: "Spec", targets: ["Spec"]),
         .library(name: "Workflows", targets: ["Workflows"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // System libraries (Debian: libfftw3-dev libtiff-dev libopenblas-dev libpng-dev pkg-config).
@@ -37,10 +39,13 @@ let package = Package(
             "FluoCore", .product(name: "Numerics", package: "swift-numerics"),
         ]),
         .target(name: "Phantoms", dependencies: ["FluoCore"]),
-        .target(name: "DataIO", dependencies: ["FluoCore", "CTIFF", "CPNG"]),
+        .target(name: "DataIO", dependencies: ["FluoCore", "CTIFF", "CPNG", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "Metrics", dependencies: ["FluoCore"]),
         .target(name: "Training", dependencies: ["FluoCore", "DataIO", "COpenBLAS"]),
-        .target(name: "Workflows", dependencies: ["FluoCore", "Phantoms", "Imaging", "DataIO", "Metrics", "Training"]),
+        .target(name: "Spec", dependencies: [
+            "FluoCore", "Phantoms", "Imaging", "DataIO", .product(name: "Yams", package: "Yams"),
+        ]),
+        .target(name: "Workflows", dependencies: ["FluoCore", "Phantoms", "Imaging", "DataIO", "Metrics", "Training", "Spec", .product(name: "Yams", package: "Yams")]),
         .executableTarget(name: "fluosynth", dependencies: [
             "Workflows", "FluoCore", "Phantoms", "Imaging", "DataIO", "Metrics", "Training",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -57,6 +62,7 @@ let package = Package(
         .testTarget(name: "FluoCoreTests", dependencies: ["FluoCore"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "FluoCore", "Workflows", "DataIO", "TestSupport"]),
         .testTarget(name: "DataIOTests", dependencies: ["DataIO", "FluoCore", "CTIFF", "TestSupport"]),
+        .testTarget(name: "SpecTests", dependencies: ["Spec", "FluoCore", "Imaging", "Phantoms", "TestSupport"]),
         .testTarget(name: "PhantomsTests", dependencies: ["Phantoms", "FluoCore", "TestSupport"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "FluoCore", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Metrics", "FluoCore", "DataIO", "TestSupport"]),

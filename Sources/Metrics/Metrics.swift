@@ -1,1 +1,0 @@
-// The Metrics module; see Package.swift.
