@@ -80,6 +80,11 @@ struct Size3: Equatable, Sendable {
         self.init(z: axes.count == 3 ? axes[0] : 1, y: axes[axes.count - 2], x: axes[axes.count - 1])
     }
 
+    /// From a position (y, x) or (z, y, x): z = 0 in 2-D.
+    init(origin axes: [Int]) {
+        self.init(z: axes.count == 3 ? axes[0] : 0, y: axes[axes.count - 2], x: axes[axes.count - 1])
+    }
+
     var count: Int { z * y * x }
     /// Number of (z, y) rows of x-length lines.
     var rows: Int { z * y }
