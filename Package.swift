@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "Phantoms", targets: ["Phantoms"]),
         .library(name: "Training", targets: ["Training"]),
         .library(name: "Metrics", targets: ["Metrics"]),
+        .library(name: "Spec", targets: ["Spec"]),
         .library(name: "Workflows", targets: ["Workflows"]),
     ],
     dependencies: [
@@ -41,7 +42,10 @@ let package = Package(
         .target(name: "DataIO", dependencies: ["FluoCore", "CTIFF", "CPNG", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "Metrics", dependencies: ["FluoCore"]),
         .target(name: "Training", dependencies: ["FluoCore", "DataIO", "COpenBLAS"]),
-        .target(name: "Workflows", dependencies: ["FluoCore", "Phantoms", "Imaging", "DataIO", "Metrics", "Training"]),
+        .target(name: "Spec", dependencies: [
+            "FluoCore", "Phantoms", "Imaging", "DataIO", .product(name: "Yams", package: "Yams"),
+        ]),
+        .target(name: "Workflows", dependencies: ["FluoCore", "Phantoms", "Imaging", "DataIO", "Metrics", "Training", "Spec", .product(name: "Yams", package: "Yams")]),
         .executableTarget(name: "fluosynth", dependencies: [
             "Workflows", "FluoCore", "Phantoms", "Imaging", "DataIO", "Metrics", "Training",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -58,6 +62,7 @@ let package = Package(
         .testTarget(name: "FluoCoreTests", dependencies: ["FluoCore"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "FluoCore", "Workflows", "DataIO", "TestSupport"]),
         .testTarget(name: "DataIOTests", dependencies: ["DataIO", "FluoCore", "CTIFF", "TestSupport"]),
+        .testTarget(name: "SpecTests", dependencies: ["Spec", "FluoCore", "Imaging", "Phantoms", "TestSupport"]),
         .testTarget(name: "PhantomsTests", dependencies: ["Phantoms", "FluoCore", "TestSupport"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "FluoCore", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Metrics", "FluoCore", "DataIO", "TestSupport"]),

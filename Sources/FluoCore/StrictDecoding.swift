@@ -2,6 +2,12 @@
 /// so a misspelt optional key in a spec would be dropped without a word. Types that users
 /// write call `rejectUnknownKeys` in their `init(from:)`.
 
+/// A decoder that describes types instead of decoding data (the JSON Schema generator):
+/// `rejectUnknownKeys` tells it the keys a mapping may hold.
+public protocol AllowedKeysRecorder {
+    func recordAllowedKeys(_ keys: [String])
+}
+
 /// A coding key made from any string.
 public struct AnyCodingKey: CodingKey, Hashable, Sendable {
     public var stringValue: String
@@ -15,6 +21,10 @@ extension Decoder {
     /// Throws `DecodingError.dataCorrupted` naming the first key of this mapping that is not
     /// in `allowed`, with the nearest allowed key as a suggestion.
     public func rejectUnknownKeys(allowed: [String]) throws {
+        if let recorder = self as? AllowedKeysRecorder {
+            recorder.recordAllowedKeys(allowed)
+            return
+        }
         let container = try container(keyedBy: AnyCodingKey.self)
         let known = Set(allowed)
         for key in container.allKeys where !known.contains(key.stringValue) {

@@ -40,21 +40,47 @@ public struct Acquisition: Codable, Equatable, Sendable {
         }
     }
 
-    /// The imaging model for ground truth on a grid: background, then the PSF (already
-    /// rendered on the ground truth's grid, if any), then subsampling, then the camera.
-    /// `loadMap` reads sCMOS map files.
-    public func model(psf: Volume?, groundTruthShape: [Int], loadMap: (String) throws -> Volume) throws -> ImagingModel {
+    /// The camera for ground truth of `groundTruthShape` (its sensor is the lateral size
+    /// after subsampling); `loadMap` reads sCMOS map files.
+    public func makeCamera(groundTruthShape: [Int], loadMap: (String) throws -> Volume) throws -> Camera? {
+        guard let camera else { return nil }
+        return try Camera(camera, sensorShape: Array(outputShape(for: groundTruthShape).suffix(2)), loadMap: loadMap)
+    }
+
+    /// The imaging model in the microscope's order: background, then the PSF convolution
+    /// (if any), then subsampling, then the camera (if any).
+    public func model(convolution: ConvolutionStage?, camera: Camera?) -> ImagingModel {
         var stages: [any ImagingStage] = []
         if let background { stages.append(BackgroundStage(background)) }
-        if let psf { stages.append(ConvolutionStage(psf: psf, boundary: boundary)) }
-        for step in subsample {
-            try step.validate(rank: groundTruthShape.count)
-            stages.append(SubsamplingStage(step))
-        }
-        if let camera {
-            let sensor = Array(outputShape(for: groundTruthShape).suffix(2))
-            stages.append(CameraStage(try Camera(camera, sensorShape: sensor, loadMap: loadMap)))
-        }
+        if let convolution { stages.append(convolution) }
+        stages += subsample.map(SubsamplingStage.init)
+        if let camera { stages.append(CameraStage(camera)) }
         return ImagingModel(stages: stages)
+    }
+
+    /// The imaging model for ground truth of `groundTruthShape`, with `psf` (rendered on the
+    /// ground truth's grid) if any; `loadMap` reads sCMOS map files.
+    public func model(psf: Volume?, groundTruthShape: [Int], loadMap: (String) throws -> Volume) throws -> ImagingModel {
+        for step in subsample { try step.validate(rank: groundTruthShape.count) }
+        return model(convolution: psf.map { ConvolutionStage(psf: $0, boundary: boundary) },
+                     camera: try makeCamera(groundTruthShape: groundTruthShape, loadMap: loadMap))
+    }
+
+    /// `input`, made by this acquisition from ground truth of `groundTruthShape`, resampled
+    /// back onto the ground truth's grid (each subsampling undone in reverse order).
+    public func onGroundTruthGrid(_ input: Volume, groundTruthShape: [Int]) throws -> Volume {
+        var shapes = [groundTruthShape]
+        for step in subsample {
+            var next = shapes.last!
+            let axis = step.axis.index(inRank: next.count)!
+            next[axis] = step.outputCount(next[axis])
+            shapes.append(next)
+        }
+        var volume = input
+        for (index, step) in subsample.enumerated().reversed() {
+            let axis = step.axis.index(inRank: volume.rank)!
+            volume = try step.upsample(volume, count: shapes[index][axis])
+        }
+        return volume
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Workflows
 
 @main
 struct FluoSynth: ParsableCommand {
@@ -10,11 +11,7 @@ struct FluoSynth: ParsableCommand {
         (PSF, background, sampling, camera) to make registered low/high-quality pairs.
         Lengths are in µm and axes are ordered z, y, x.
         """,
-        version: FluoSynthVersion.string,
-        subcommands: [PSFCommand.self, DegradeCommand.self]
+        version: ToolInfo.version,
+        subcommands: [GenerateCommand.self, PhantomCommand.self, PSFCommand.self, DegradeCommand.self, SchemaCommand.self, MergeCommand.self]
     )
-}
-
-enum FluoSynthVersion {
-    static let string = "0.1.0"
 }

@@ -112,3 +112,20 @@ extension PSFModel: Codable {
         }
     }
 }
+
+extension PSFModel {
+    /// Checks the model's parameters (a file model only checks that it names a file).
+    public func validate() throws {
+        switch self {
+        case let .gaussian(p): try p.validate()
+        case let .bornWolf(p): try p.validate()
+        case let .gibsonLanni(p): try p.validate()
+        case let .confocal(p): try p.validate()
+        case let .file(p):
+            try require(!p.path.isEmpty, "path", "must name a TIFF file")
+            if let spacing = p.spacingUm {
+                try require(spacing.allSatisfy { $0 > 0 && $0.isFinite }, "spacing_um", "must be positive, got \(spacing)")
+            }
+        }
+    }
+}

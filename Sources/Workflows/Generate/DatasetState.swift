@@ -1,0 +1,98 @@
+import DataIO
+import Foundation
+
+/// The bookkeeping of a dataset directory that makes runs resumable and shards safe:
+/// `.fluosynth/spec.json` holds the hash of the spec that started it, and a sample is
+/// finished exactly when its record `.fluosynth/samples/<id>.json` exists (records are
+/// written last and atomically, after the sample's images).
+struct DatasetState {
+    let layout: PairLayout
+
+    var specFile: String { layout.root + "/.fluosynth/spec.json" }
+
+    private struct Stamp: Codable {
+        var hash: String
+        var spec: String
+    }
+
+    /// Makes the directory ready: a new dataset, or the same spec's dataset to continue
+    /// (`resume`, or a `sharded` run, whose shards share the directory). A different
+    /// dataset is replaced only with `overwrite`.
+    func prepare(hash: String, resolvedSpec: Data, resume: Bool, overwrite: Bool, sharded: Bool) throws {
+        let manager = FileManager.default
+        if manager.fileExists(atPath: specFile) {
+            let stamp = try JSONDecoder().decode(Stamp.self, from: Data(contentsOf: URL(fileURLWithPath: specFile)))
+            if overwrite {
+                try clear()
+            } else if stamp.hash != hash {
+                throw WorkflowError.conflict("\(layout.root) holds a dataset of another spec (\(stamp.hash), this one is \(hash)); choose another --out or pass --overwrite")
+            } else if !resume && !sharded && !finishedIDs().isEmpty {
+                throw WorkflowError.conflict("\(layout.root) already holds this dataset (\(finishedIDs().count) samples); pass --resume to finish it or --overwrite to start again")
+            }
+        } else if let contents = try? manager.contentsOfDirectory(atPath: layout.root), !contents.isEmpty, !overwrite, !sharded {
+            throw WorkflowError.conflict("\(layout.root) is not empty and holds no FluoSynth dataset; choose an empty --out or pass --overwrite")
+        } else if overwrite {
+            try clear()
+        }
+        try removePartialFiles()
+        try manager.createDirectory(atPath: layout.records, withIntermediateDirectories: true)
+        let stamp = Stamp(hash: hash, spec: String(decoding: resolvedSpec, as: UTF8.self))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        try AtomicFile.write(encoder.encode(stamp), to: specFile)
+    }
+
+    /// Removes the temporary files a killed run left (`AtomicFile`'s `.<name>.partial-<pid>-…`
+    /// whose process is gone; a live shard's files are left alone).
+    private func removePartialFiles() throws {
+        guard let entries = FileManager.default.enumerator(atPath: layout.root) else { return }
+        for case let relative as String in entries {
+            let name = URL(fileURLWithPath: relative).lastPathComponent
+            guard let marker = name.range(of: ".partial-"),
+                  let pid = Int32(name[marker.upperBound...].prefix(while: \.isNumber)),
+                  kill(pid, 0) != 0 else { continue }
+            try? FileManager.default.removeItem(atPath: layout.root + "/" + relative)
+        }
+    }
+
+    /// Removes what a dataset run writes (never other files).
+    private func clear() throws {
+        let manager = FileManager.default
+        for entry in (try? manager.contentsOfDirectory(atPath: layout.root)) ?? [] {
+            if ["train", "val", "test", "previews", ".fluosynth"].contains(entry) || (entry.hasPrefix("manifest") && entry.hasSuffix(".json")) {
+                try manager.removeItem(atPath: layout.root + "/" + entry)
+            }
+        }
+    }
+
+    /// Ids of the finished samples.
+    func finishedIDs() -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: layout.records)) ?? [])
+            .filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }
+    }
+
+    /// The record of a finished sample.
+    func record(id: String) throws -> SampleRecord {
+        let path = layout.record(id: id)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw WorkflowError.incomplete("sample \(id) is missing (\(path)); run again with --resume")
+        }
+        return try JSONDecoder().decode(SampleRecord.self, from: data)
+    }
+}
+
+/// Errors of the workflows that are about the state of files, not parameters.
+public enum WorkflowError: Error, CustomStringConvertible, Equatable {
+    /// The output location holds something that must not be overwritten silently.
+    case conflict(String)
+    /// Expected files are missing.
+    case incomplete(String)
+    /// Inputs do not fit together.
+    case mismatch(String)
+
+    public var description: String {
+        switch self {
+        case let .conflict(message), let .incomplete(message), let .mismatch(message): return message
+        }
+    }
+}

@@ -1,0 +1,133 @@
+import DataIO
+import FluoCore
+import Foundation
+import Imaging
+import Spec
+
+/// What `fluosynth generate` was asked to do.
+public struct GenerateOptions: Sendable {
+    public var specPath: String
+    /// Overrides of the spec's `output.directory`, `samples` and `seed`.
+    public var outputDirectory: String?
+    public var samples: Int?
+    public var seed: UInt64?
+    public var threads: Int
+    public var shard: Shard?
+    /// Finish an interrupted run in the same directory.
+    public var resume: Bool
+    /// Replace an existing dataset in the directory.
+    public var overwrite: Bool
+    public var quiet: Bool
+
+    public init(specPath: String, outputDirectory: String? = nil, samples: Int? = nil, seed: UInt64? = nil,
+                threads: Int = Parallel.availableCores, shard: Shard? = nil, resume: Bool = false,
+                overwrite: Bool = false, quiet: Bool = false) {
+        self.specPath = specPath
+        self.outputDirectory = outputDirectory
+        self.samples = samples
+        self.seed = seed
+        self.threads = threads
+        self.shard = shard
+        self.resume = resume
+        self.overwrite = overwrite
+        self.quiet = quiet
+    }
+}
+
+/// A checked spec and where its dataset goes: what `--dry-run` reports.
+public struct GenerationPlan: Sendable {
+    public let spec: LoadedSpec
+    public let layout: PairLayout
+    public let shard: Shard?
+    /// Sample indices this run is responsible for.
+    public var indices: Range<Int> { shard?.indices(samples: spec.template.samples) ?? 0..<spec.template.samples }
+
+    /// A few lines describing the plan.
+    public var description: [String] {
+        let t = spec.template
+        let counts = t.output.split.counts(samples: t.samples)
+        var lines = [
+            "spec \(t.name) (\(spec.hash)): \(t.samples) samples of \(t.shape.map(String.init).joined(separator: "×")) at \(t.pixelSizeUm.map { String(format: "%.4g", $0) }.joined(separator: ", ")) µm, seed \(t.seed)",
+            "splits: train \(counts[0]), val \(counts[1]), test \(counts[2]); conditions: \(t.conditions.map(\.name).joined(separator: ", "))",
+            "output: \(layout.root) (\(t.output.formats.map(\.rawValue).joined(separator: ", ")), \(t.output.dtype.rawValue))",
+        ]
+        if let shard { lines.append("shard \(shard.index)/\(shard.count): samples \(indices.lowerBound)..<\(indices.upperBound)") }
+        return lines
+    }
+}
+
+/// The outcome of a run.
+public struct GenerateSummary: Sendable {
+    public var made: Int
+    public var skipped: Int
+    public var pairs: Int
+    public var seconds: Double
+    public var directory: String
+}
+
+/// `fluosynth generate`: the dataset of a spec, in parallel over samples, resumable and
+/// shardable; the same bytes for any thread count.
+public enum Generator {
+    /// Loads and checks the spec (with the option overrides) without writing anything.
+    public static func plan(_ options: GenerateOptions, presets: PresetLibrary = .standard()) throws -> GenerationPlan {
+        var document = try SpecDocument(contentsOf: options.specPath)
+        if let samples = options.samples { document = document.replacing(["samples"], with: String(samples)) }
+        if let seed = options.seed { document = document.replacing(["seed"], with: String(seed)) }
+        if let directory = options.outputDirectory { document = document.replacing(["output", "directory"], with: directory) }
+        let folder = URL(fileURLWithPath: options.specPath).deletingLastPathComponent().path
+        let spec = try SpecLoader.load(document, folder: folder, presets: presets)
+        let directory = spec.template.output.directory.isEmpty ? "out/" + spec.template.name : spec.template.output.directory
+        return GenerationPlan(spec: spec, layout: PairLayout(root: directory), shard: options.shard)
+    }
+
+    /// Makes the samples of `plan` that are not made yet, then the aggregate files.
+    public static func run(_ plan: GenerationPlan, options: GenerateOptions) throws -> GenerateSummary {
+        let start = Date()
+        let state = DatasetState(layout: plan.layout)
+        try state.prepare(hash: plan.spec.hash, resolvedSpec: plan.spec.resolvedJSON, resume: options.resume,
+                          overwrite: options.overwrite, sharded: plan.shard != nil)
+        let template = plan.spec.template
+        let finished = Set(state.finishedIDs())
+        let pending = plan.indices.filter { !finished.contains(PairLayout.id($0)) }
+        let writer = SampleWriter(layout: plan.layout, output: template.output)
+        let renderer = SampleRenderer(spec: plan.spec, cache: ImagingCache(folder: plan.spec.folder), samples: template.samples)
+        let progress = ProgressDisplay(total: pending.count, label: "generate", unit: "samples", quiet: options.quiet)
+        let failure = FirstError()
+        Parallel.forEach(pending.count, threads: options.threads) { position in
+            guard !failure.isSet else { return }
+            do {
+                let sample = try renderer.render(pending[position])
+                try writer.write(sample)
+                progress.advance()
+            } catch {
+                failure.record(error)
+            }
+        }
+        progress.finish()
+        if let error = failure.error { throw error }
+
+        let records = try plan.indices.map { try state.record(id: PairLayout.id($0)) }
+        try Finalizer(layout: plan.layout, spec: plan.spec, shard: plan.shard, writer: writer).finish(records: records)
+        return GenerateSummary(made: pending.count, skipped: plan.indices.count - pending.count,
+                               pairs: pending.count * template.conditions.count, seconds: Date().timeIntervalSince(start),
+                               directory: plan.layout.root)
+    }
+}
+
+/// The first error thrown by any of several threads.
+final class FirstError: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var error: Error?
+
+    var isSet: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return error != nil
+    }
+
+    func record(_ error: Error) {
+        lock.lock()
+        defer { lock.unlock() }
+        if self.error == nil { self.error = error }
+    }
+}

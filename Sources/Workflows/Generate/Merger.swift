@@ -1,0 +1,108 @@
+import DataIO
+import FluoCore
+import Foundation
+import Spec
+
+/// `fluosynth merge`: joins the shards of a dataset into the files an unsharded run makes.
+///
+/// Shards may have written into one shared directory or into several; the per-sample files
+/// of other directories are copied into the target. The merged manifest, npz files and
+/// previews are made exactly as an unsharded run makes them (same order, same bytes), and
+/// the shard manifests and npz files are removed.
+public enum Merger {
+    /// Merges the shards found in `target` and `sources` into `target`; returns the sample count.
+    @discardableResult
+    public static func merge(into target: String, from sources: [String] = []) throws -> Int {
+        let folders = [target] + sources.filter { URL(fileURLWithPath: $0).standardized != URL(fileURLWithPath: target).standardized }
+        var shards: [(folder: String, header: Manifest.Header, json: [String: Any])] = []
+        for folder in folders {
+            let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
+                .filter { $0.hasPrefix("manifest.shard-") && $0.hasSuffix(".json") }
+            for name in names {
+                let data = try Data(contentsOf: URL(fileURLWithPath: folder + "/" + name))
+                let header = try JSONDecoder().decode(Manifest.Header.self, from: data)
+                shards.append((folder, header, try JSONSerialization.jsonObject(with: data) as! [String: Any]))
+            }
+        }
+        guard let first = shards.first, let count = first.header.shard?.count else {
+            throw WorkflowError.incomplete("no shard manifests (manifest.shard-I-of-N.json) in \(folders.joined(separator: ", "))")
+        }
+        guard shards.allSatisfy({ $0.header.specHash == first.header.specHash && $0.header.shard?.count == count }) else {
+            throw WorkflowError.mismatch("the shards come from different specs or shard counts: " +
+                Set(shards.map { "\($0.header.specHash) ×\($0.header.shard?.count ?? 0)" }).sorted().joined(separator: ", "))
+        }
+        let indices = shards.compactMap { $0.header.shard?.index }
+        let missing = Set(0..<count).subtracting(indices)
+        guard missing.isEmpty, indices.count == count else {
+            throw WorkflowError.incomplete("shards missing or repeated: have \(indices.sorted()) of 0..<\(count)")
+        }
+        shards.sort { $0.header.shard!.index < $1.header.shard!.index }
+
+        let layout = PairLayout(root: target)
+        let resolvedSpec = try JSONSerialization.data(withJSONObject: first.json["spec"]!, options: [.sortedKeys])
+        let output = try JSONDecoder().decode(OutputSpec.self, from: JSONSerialization.data(withJSONObject: (first.json["spec"] as! [String: Any])["output"]!))
+        let writer = SampleWriter(layout: layout, output: output)
+        var records: [SampleRecord] = []
+        for shard in shards {
+            let samples = try JSONSerialization.data(withJSONObject: shard.json["samples"]!)
+            records += try JSONDecoder().decode([SampleRecord].self, from: samples)
+            if shard.folder != target { try copyDataset(from: shard.folder, to: target) }
+        }
+
+        if output.formats.contains(.npz) {
+            let conditions = Set(records.flatMap { $0.inputShapes.keys }).sorted()
+            for split in Split.names {
+                for condition in conditions {
+                    let parts = try shards.compactMap { shard -> TrainingPairsFile? in
+                        let path = PairLayout(root: shard.folder).npz(split: split, condition: condition, shard: shard.header.shard)
+                        return FileManager.default.fileExists(atPath: path) ? try TrainingPairsFile.read(path) : nil
+                    }
+                    guard let head = parts.first else { continue }
+                    let file = TrainingPairsFile(x: concatenate(parts.map(\.x)), y: concatenate(parts.map(\.y)), axes: head.axes)
+                    try file.write(to: layout.npz(split: split, condition: condition, shard: nil))
+                }
+            }
+        }
+        if output.formats.contains(.previews) {
+            let listed = ((first.json["spec"] as? [String: Any])?["conditions"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
+            try Previews.write(records: records, conditions: listed ?? Set(records.flatMap { $0.inputShapes.keys }).sorted(),
+                               images: writer.images, layout: layout, count: output.previews)
+        }
+        try Manifest.write(records: records, resolvedSpec: resolvedSpec, hash: first.header.specHash, shard: nil,
+                           to: layout.manifest(shard: nil))
+        // The shards' own aggregate files in the target are superseded.
+        for shard in shards where shard.folder == target {
+            let shardLayout = PairLayout(root: target)
+            try? FileManager.default.removeItem(atPath: shardLayout.manifest(shard: shard.header.shard))
+            for split in Split.names {
+                for condition in Set(records.flatMap { $0.inputShapes.keys }) {
+                    try? FileManager.default.removeItem(atPath: shardLayout.npz(split: split, condition: condition, shard: shard.header.shard))
+                }
+            }
+        }
+        if !output.formats.contains(.tiff) { try? FileManager.default.removeItem(atPath: writer.images.root) }
+        return records.count
+    }
+
+    /// Arrays of shape (S_k, …) joined along the first axis.
+    static func concatenate(_ arrays: [NumpyArray]) -> NumpyArray {
+        NumpyArray(shape: [arrays.map { $0.shape[0] }.reduce(0, +)] + arrays[0].shape.dropFirst(), values: arrays.flatMap(\.values))
+    }
+
+    /// Copies the per-sample files and records of a shard directory into `target`.
+    static func copyDataset(from source: String, to target: String) throws {
+        let manager = FileManager.default
+        guard let enumerator = manager.enumerator(atPath: source) else { return }
+        for case let relative as String in enumerator {
+            let isSampleFile = relative.hasSuffix(".tif") || relative.hasPrefix(".fluosynth/samples/") || relative == ".fluosynth/spec.json"
+            guard isSampleFile, !relative.hasSuffix("/") else { continue }
+            var isDirectory: ObjCBool = false
+            guard manager.fileExists(atPath: source + "/" + relative, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+            let destination = target + "/" + relative
+            if manager.fileExists(atPath: destination) { continue }
+            try manager.createDirectory(atPath: URL(fileURLWithPath: destination).deletingLastPathComponent().path,
+                                        withIntermediateDirectories: true)
+            try manager.copyItem(atPath: source + "/" + relative, toPath: destination)
+        }
+    }
+}

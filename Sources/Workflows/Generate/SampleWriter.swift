@@ -1,0 +1,51 @@
+import DataIO
+import FluoCore
+import Foundation
+import Spec
+
+/// Writes a sample's images in the pair layout, then its record (which marks it finished).
+/// When TIFFs are not among the requested formats the images go to `.fluosynth/parts/`
+/// (the same layout), from which the npz files and previews are made.
+struct SampleWriter: Sendable {
+    let layout: PairLayout
+    let output: OutputSpec
+
+    /// Where the images are: the dataset itself, or the hidden parts folder.
+    var images: PairLayout {
+        output.formats.contains(.tiff) ? layout : PairLayout(root: layout.root + "/.fluosynth/parts")
+    }
+
+    func write(_ sample: RenderedSample) throws {
+        let record = sample.record
+        try Self.write(sample.groundTruth, to: images.groundTruth(split: record.split, id: record.id), as: output.dtype)
+        for (condition, channels) in sample.inputs {
+            try Self.write(channels, to: images.input(split: record.split, condition: condition, id: record.id), as: output.dtype)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        try AtomicFile.write(encoder.encode(record), to: layout.record(id: record.id))
+    }
+
+    /// Channels as one TIFF: a plain image or stack for one channel, an ImageJ hyperstack
+    /// (channel fastest) for several.
+    static func write(_ channels: [Volume], to path: String, as type: TIFFSampleType) throws {
+        guard channels.count > 1 else { return try TIFFWriter.write(channels[0], to: path, as: type) }
+        let first = channels[0]
+        let planeSize = first.shape.suffix(2).reduce(1, *)
+        let planes = first.rank == 3 ? first.shape[0] : 1
+        var data = [Float]()
+        data.reserveCapacity(planeSize * planes * channels.count)
+        for z in 0..<planes {
+            for channel in channels { data += channel.data[z * planeSize ..< (z + 1) * planeSize] }
+        }
+        let spacing = first.rank == 3 ? first.spacingUm : [1] + first.spacingUm
+        let stack = Volume(shape: [planes * channels.count] + first.shape.suffix(2), spacingUm: spacing, data: data)
+        try TIFFWriter.write(planes: stack, channels: channels.count, frames: 1, to: path, as: type)
+    }
+
+    /// The channels of an image written by `write(_:to:as:)`.
+    static func read(_ path: String) throws -> [Volume] {
+        let image = try TIFFReader.read(path)
+        return image.channelCount > 1 ? try image.hyperstack()[0] : [try image.volume()]
+    }
+}

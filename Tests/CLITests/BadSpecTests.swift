@@ -1,0 +1,94 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Bad specs: each gives a message naming the file, line and key, exits non-zero and
+/// writes nothing.
+@Suite("fluosynth generate with bad specs")
+struct BadSpecTests {
+    static let base = """
+        name: bad-spec-test
+        seed: 1
+        samples: 4
+        shape: [32, 32]
+        pixel_size_um: [0.05, 0.05]
+        phantom:
+          kind: microtubules
+          count: 5
+          persistence_length_um: 10
+        optics:
+          model: born-wolf
+          na: 1.3
+          wavelength_um: 0.52
+          immersion_index: 1.518
+        acquisition:
+          subsample:
+            - {axis: x, factor: 2, mode: integrate}
+          camera:
+            peak_photons: 50
+            quantum_efficiency: 0.8
+        conditions:
+          - name: low
+        output:
+          formats: [tiff]
+          split: {train: 0.5, val: 0.25, test: 0.25}
+        """
+
+    /// (line to replace, replacement (nil: delete), key path expected, text expected, line expected (nil: the replaced line)).
+    static let cases: [(String, String?, String, String, Int?)] = [
+        ("samples: 4", "sampels: 4", "sampels", "did you mean 'samples'", nil),
+        ("    peak_photons: 50", "    peak_photon: 50", "acquisition.camera.peak_photon", "did you mean 'peak_photons'", nil),
+        ("samples: 4", "samples: four", "samples", "expected an integer, found 'four'", nil),
+        ("samples: 4", "samples: \"4\"", "samples", "expected an integer", nil),
+        ("  na: 1.3", "  na: 1.6", "optics.na", "must be below the immersion index 1.518", nil),
+        ("    peak_photons: 50", "    peak_photons: -5", "acquisition.camera.peak_photons", "must be ≥ 0", nil),
+        ("    peak_photons: 50", "    peak_photons: [-5, 10]", "acquisition.camera.peak_photons", "must be ≥ 0", nil),
+        ("    - {axis: x, factor: 2, mode: integrate}", "    - {axis: z, factor: 2, mode: integrate}", "conditions[0].acquisition.subsample[0].axis", "'z' does not exist in a 2-D image", nil),
+        ("    - {axis: x, factor: 2, mode: integrate}", "    - {axis: x, factor: 40, mode: integrate}", "conditions[0].acquisition.subsample[0].factor", "larger than the x axis", nil),
+        ("pixel_size_um: [0.05, 0.05]", "pixel_size_um: [0.05]", "pixel_size_um", "needs one value per axis", nil),
+        ("  model: born-wolf", "  model: born-wolff", "optics.model", "'born-wolff' is not one of the allowed values", nil),
+        ("  persistence_length_um: 10", "  persistance_length_um: 10", "phantom.persistance_length_um", "did you mean 'persistence_length_um'", nil),
+        ("  persistence_length_um: 10", "  persistence_length_um: -3", "phantom.persistence_length_um", "must be > 0", nil),
+        ("  count: 5", "    count: 5", "", "YAML syntax", nil),
+        ("samples: 4", nil, "", "missing key 'samples'", 1),
+        ("  split: {train: 0.5, val: 0.25, test: 0.25}", "  split: {train: 0.5, val: 0.25, test: 0.5}", "output.split.train", "must be 1", nil),
+        ("  - name: low", "  - name: GT", "conditions[0].name", "other than GT", nil),
+        ("    quantum_efficiency: 0.8", "    quantum_efficiency: 1.5", "acquisition.camera.quantum_efficiency", "must be in (0, 1]", nil),
+        ("shape: [32, 32]", "shape: [32, 32, 32, 32]", "shape", "needs 2 (y, x) or 3 (z, y, x) values", nil),
+        ("  formats: [tiff]", "  formats: [tif]", "output.formats[0]", "'tif' is not one of the allowed values", nil),
+    ]
+
+    @Test func everyBadSpecIsReportedAtItsKey() throws {
+        let folder = TestPaths.temporaryDirectory("badspec")
+        var failures: [String] = []
+        for (index, (old, new, key, text, expectedLine)) in Self.cases.enumerated() {
+            var lines = Self.base.components(separatedBy: "\n")
+            guard let position = lines.firstIndex(of: old) else {
+                Issue.record("case \(index): line '\(old)' not in the base spec")
+                continue
+            }
+            if let new { lines[position] = new } else { lines.remove(at: position) }
+            let spec = folder + "/case\(index).yaml", out = folder + "/out\(index)"
+            try lines.joined(separator: "\n").write(toFile: spec, atomically: true, encoding: .utf8)
+            let result = try fluosynth(["generate", spec, "--out", out, "--quiet"])
+            let line = expectedLine ?? position + 1
+            let location = "case\(index).yaml:\(line):"
+            let mentions = [location, key, text].filter { !$0.isEmpty }.allSatisfy { result.stderr.contains($0) }
+            if result.status == 0 || !mentions {
+                failures.append("case \(index) (\(new ?? "deleted")): status \(result.status), expected '\(location)', '\(key)', '\(text)' in: \(result.stderr)")
+            }
+            if FileManager.default.fileExists(atPath: out) { failures.append("case \(index) wrote \(out)") }
+        }
+        #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
+        #expect(Self.cases.count >= 15)
+    }
+
+    @Test func theBaseSpecIsValid() throws {
+        let folder = TestPaths.temporaryDirectory("badspec")
+        try Self.base.write(toFile: folder + "/base.yaml", atomically: true, encoding: .utf8)
+        let result = try fluosynth(["generate", folder + "/base.yaml", "--out", folder + "/out", "--dry-run"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("dry run"))
+        #expect(!FileManager.default.fileExists(atPath: folder + "/out"))
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Every file under `folder` (relative path → bytes).
+func files(in folder: String) throws -> [String: Data] {
+    var result: [String: Data] = [:]
+    let enumerator = FileManager.default.enumerator(atPath: folder)
+    while let relative = enumerator?.nextObject() as? String {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: folder + "/" + relative, isDirectory: &isDirectory), !isDirectory.boolValue {
+            result[relative] = try Data(contentsOf: URL(fileURLWithPath: folder + "/" + relative))
+        }
+    }
+    return result
+}
+
+/// The relative paths whose bytes differ between two folders (or exist in one only).
+func differences(_ a: String, _ b: String) throws -> [String] {
+    let left = try files(in: a), right = try files(in: b)
+    return Set(left.keys).union(right.keys).filter { left[$0] != right[$0] }.sorted()
+}
+
+@Suite("fluosynth generate")
+struct GenerateTests {
+    static let examples = ["microtubules-widefield-2d", "granules-widefield-2d", "snr-ladder", "spheres-3d-rcan", "denoise-3d"]
+
+    static func example(_ name: String) -> String { TestPaths.packageRoot + "/Examples/\(name).yaml" }
+
+    @Test(arguments: examples)
+    func everyExampleGenerates(name: String) throws {
+        let out = TestPaths.temporaryDirectory("example") + "/" + name
+        let result = try fluosynth(["generate", Self.example(name), "--samples", "3", "--out", out, "--quiet"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("made 3 samples"))
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/manifest.json"))) as! [String: Any]
+        #expect((manifest["samples"] as! [Any]).count == 3)
+        #expect((manifest["spec_hash"] as! String).hasPrefix("fnv1a64:"))
+        #expect(FileManager.default.fileExists(atPath: out + "/train/GT/000000.tif"))
+        #expect(FileManager.default.fileExists(atPath: out + "/previews/contact-sheet.png"))
+    }
+
+    /// What CSBDeep, numpy and tifffile see in the examples' output.
+    @Test(.enabled(if: PythonReference.isAvailable), arguments: ["snr-ladder", "spheres-3d-rcan", "denoise-3d"])
+    func csbdeepNumpyAndTifffileReadTheDataset(name: String) throws {
+        let out = TestPaths.temporaryDirectory("interop") + "/" + name
+        #expect(try fluosynth(["generate", Self.example(name), "--samples", "5", "--out", out, "--quiet"]).status == 0)
+        struct Report: Decodable {
+            struct NPZ: Decodable { var keys: [String]; var X: [Int]; var Y: [Int]; var dtype: String; var axes: String; var csbdeep_X: [Int]; var csbdeep_axes: String; var finite: Bool }
+            struct TIFF: Decodable { var shape: [Int]; var dtype: String; var axes: String; var spacing: Double?; var pixel: Double }
+            var npz: [String: NPZ]
+            var tiff: [String: TIFF]
+        }
+        let report = try JSONDecoder().decode(Report.self, from: Data(PythonReference.run("dataset_check.py", [out]).utf8))
+        switch name {
+        case "snr-ladder":
+            // 5 samples: 4 train, 1 test (val rounds to 0... 0.5 → 1 with half away from zero).
+            #expect(Set(report.npz.keys).isSuperset(of: ["train/low-1.npz", "train/low-2.npz", "train/low-3.npz"]))
+            let npz = try #require(report.npz["train/low-2.npz"])
+            #expect(npz.keys == ["X", "Y", "axes"] && npz.axes == "SCYX" && npz.dtype == "float32" && npz.finite)
+            #expect(npz.X == [npz.X[0], 1, 128, 128] && npz.Y == npz.X)
+            #expect(npz.csbdeep_X == [npz.X[0], 128, 128, 1] && npz.csbdeep_axes == "SYXC")
+            let input = try #require(report.tiff["train/low-1/000000.tif"])
+            #expect(input.shape == [128, 128] && input.dtype == "float32" && input.axes == "YX" && abs(input.pixel - 0.065) < 1e-6)
+        case "spheres-3d-rcan":
+            let npz = try #require(report.npz["train/low.npz"])
+            #expect(npz.axes == "SCZYX" && npz.X == [npz.X[0], 1, 16, 32, 32] && npz.Y == [npz.X[0], 1, 32, 64, 64])
+            let gt = try #require(report.tiff["train/GT/000000.tif"])
+            #expect(gt.shape == [32, 64, 64] && gt.axes == "ZYX" && gt.spacing == 0.1 && abs(gt.pixel - 0.1) < 1e-6)
+            let input = try #require(report.tiff["train/low/000000.tif"])
+            #expect(input.shape == [16, 32, 32] && input.spacing == 0.2 && abs(input.pixel - 0.2) < 1e-6)
+        default:
+            let npz = try #require(report.npz["train/high.npz"])
+            #expect(npz.axes == "SCZYX" && npz.X == [npz.X[0], 2, 24, 96, 96] && npz.csbdeep_axes == "SZYXC")
+            let gt = try #require(report.tiff["train/GT/000000.tif"])
+            #expect(gt.shape == [24, 2, 96, 96] && gt.axes == "ZCYX" && gt.spacing == 0.3)
+        }
+    }
+
+    @Test func sameBytesForAnyThreadCount() throws {
+        let folder = TestPaths.temporaryDirectory("threads")
+        for threads in [1, 2, 8] {
+            let result = try fluosynth(["generate", Self.example("snr-ladder"), "--samples", "6", "--threads", "\(threads)",
+                                        "--out", folder + "/t\(threads)", "--quiet"])
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+        #expect(try differences(folder + "/t1", folder + "/t2").isEmpty)
+        #expect(try differences(folder + "/t1", folder + "/t8").isEmpty)
+        #expect(try files(in: folder + "/t1").count > 20)
+        let other = try fluosynth(["generate", Self.example("snr-ladder"), "--samples", "6", "--seed", "99", "--out", folder + "/seed", "--quiet"])
+        #expect(other.status == 0)
+        #expect(try differences(folder + "/t1", folder + "/seed").contains("train/GT/000000.tif"))
+    }
+
+    @Test func shardsJoinIntoTheUnshardedDataset() throws {
+        let folder = TestPaths.temporaryDirectory("shards")
+        let spec = Self.example("microtubules-widefield-2d")
+        #expect(try fluosynth(["generate", spec, "--samples", "10", "--out", folder + "/full", "--quiet"]).status == 0)
+        // Three shards into one shared folder.
+        for i in 0..<3 {
+            #expect(try fluosynth(["generate", spec, "--samples", "10", "--shard", "\(i)/3", "--out", folder + "/shared", "--quiet"]).status == 0)
+        }
+        #expect(FileManager.default.fileExists(atPath: folder + "/shared/manifest.shard-1-of-3.json"))
+        #expect(try fluosynth(["merge", folder + "/shared"]).status == 0)
+        #expect(try differences(folder + "/full", folder + "/shared") == [])
+        // Two shards in separate folders (separate machines), merged into a third.
+        for i in 0..<2 {
+            #expect(try fluosynth(["generate", spec, "--samples", "10", "--shard", "\(i)/2", "--out", folder + "/s\(i)", "--quiet"]).status == 0)
+        }
+        let incomplete = try fluosynth(["merge", folder + "/joined", folder + "/s0"])
+        #expect(incomplete.status != 0 && incomplete.stderr.contains("shards missing"))
+        #expect(try fluosynth(["merge", folder + "/joined", folder + "/s0", folder + "/s1"]).status == 0)
+        #expect(try differences(folder + "/full", folder + "/joined") == [])
+    }
+
+    /// `kill -9` in the middle of a run, then `--resume`: the same bytes as one clean run.
+    @Test func resumeAfterKillEqualsAnUninterruptedRun() throws {
+        let folder = TestPaths.temporaryDirectory("resume")
+        let spec = Self.example("microtubules-widefield-2d")
+        let arguments = ["generate", spec, "--samples", "60", "--threads", "1", "--quiet"]
+        #expect(try fluosynth(arguments + ["--out", folder + "/clean"]).status == 0)
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: TestPaths.executable("fluosynth"))
+        process.arguments = arguments + ["--out", folder + "/killed"]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let records = folder + "/killed/.fluosynth/samples"
+        let deadline = Date().addingTimeInterval(60)
+        while ((try? FileManager.default.contentsOfDirectory(atPath: records).count) ?? 0) < 5, Date() < deadline {
+            usleep(20_000)
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let done = try FileManager.default.contentsOfDirectory(atPath: records).count
+        #expect(done >= 5 && done < 60, "killed after \(done) samples")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/killed/manifest.json"))
+
+        let again = try fluosynth(arguments + ["--out", folder + "/killed"])
+        #expect(again.status != 0 && again.stderr.contains("--resume"))
+        let resumed = try fluosynth(arguments + ["--out", folder + "/killed", "--resume"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stdout.contains("were already made"))
+        #expect(try differences(folder + "/clean", folder + "/killed") == [])
+    }
+}

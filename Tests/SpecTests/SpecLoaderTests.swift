@@ -1,0 +1,129 @@
+import FluoCore
+import Foundation
+import Imaging
+@testable import Spec
+import TestSupport
+import Testing
+
+@Suite("Spec loading")
+struct SpecLoaderTests {
+    static let presets = PresetLibrary(folder: TestPaths.packageRoot + "/Phantoms")
+
+    static let yaml = """
+        name: ranges
+        seed: 7
+        samples: 1000
+        shape: [64, 64]
+        pixel_size_um: [0.05, 0.05]
+        phantom: microtubules
+        optics: {model: born-wolf, na: [1.2, 1.4], wavelength_um: 0.52, immersion_index: 1.518}
+        acquisition:
+          camera: {peak_photons: [10, 100], read_noise_e: 2, bit_depth: [8, 12]}
+        conditions:
+          - {name: dim, acquisition: {camera: {peak_photons: 5}}}
+          - {name: bright}
+        output: {directory: out/ranges}
+        """
+
+    static func load(_ text: String = yaml) throws -> LoadedSpec {
+        try SpecLoader.load(SpecDocument(yaml: text, file: "ranges.yaml"), folder: TestPaths.packageRoot, presets: presets)
+    }
+
+    @Test func rangesAreDrawnPerSampleInsideTheirBounds() throws {
+        let spec = try Self.load()
+        let root = RandomStream(seed: 7)
+        var photons: [Double] = [], bits = Set<Int>(), na: [Double] = []
+        for i in 0..<1000 {
+            let sample = try spec.sample(stream: root.substream(i))
+            let camera = try #require(sample.spec.conditions[1].acquisition.camera)
+            photons.append(camera.peakPhotons!)
+            bits.insert(camera.bitDepth!)
+            if case let .bornWolf(p)? = sample.spec.conditions[1].optics { na.append(p.na) }
+            #expect(sample.spec.conditions[0].acquisition.camera?.peakPhotons == 5)
+            #expect(sample.drawn["conditions[1].acquisition.camera.peak_photons"] == camera.peakPhotons)
+        }
+        #expect(photons.allSatisfy { $0 >= 10 && $0 < 100 })
+        #expect(abs(photons.reduce(0, +) / 1000 - 55) < 2.5)
+        #expect(bits == [8, 9, 10, 11, 12])   // integer ranges include both ends
+        #expect(na.allSatisfy { $0 >= 1.2 && $0 < 1.4 } && Set(na).count > 900)
+        // The same sample draws the same numbers, whatever was drawn before.
+        let again = try spec.sample(stream: root.substream(3)), first = try spec.sample(stream: root.substream(3))
+        #expect(again.drawn == first.drawn)
+        #expect(try spec.sample(stream: root.substream(4)).drawn != first.drawn)
+    }
+
+    @Test func conditionsInheritTheTopLevelAcquisition() throws {
+        let spec = try Self.load()
+        let dim = spec.template.conditions[0], bright = spec.template.conditions[1]
+        #expect(dim.name == "dim" && bright.name == "bright")
+        #expect(dim.acquisition.camera?.readNoiseE == 2 && dim.acquisition.camera?.peakPhotons == 5)
+        #expect(bright.acquisition.camera?.readNoiseE == 2 && bright.acquisition.camera?.peakPhotons == 10)
+        #expect(dim.optics == bright.optics)
+    }
+
+    @Test func theResolvedSpecKeepsRangesAndFillsDefaults() throws {
+        let spec = try Self.load()
+        let json = try JSONSerialization.jsonObject(with: spec.resolvedJSON) as! [String: Any]
+        let camera = ((json["acquisition"] as! [String: Any])["camera"] as! [String: Any])
+        #expect(camera["peak_photons"] as? [Double] == [10, 100])
+        #expect(camera["quantum_efficiency"] as? Double == 1)     // default filled in
+        #expect((json["phantom"] as! [String: Any])["kind"] as? String == "microtubules")   // preset expanded
+        #expect((json["output"] as! [String: Any])["directory"] == nil)
+        // The hash follows the content, not the location.
+        let moved = try Self.load(Self.yaml.replacingOccurrences(of: "out/ranges", with: "elsewhere"))
+        #expect(moved.hash == spec.hash)
+        let changed = try Self.load(Self.yaml.replacingOccurrences(of: "read_noise_e: 2", with: "read_noise_e: 3"))
+        #expect(changed.hash != spec.hash)
+    }
+
+    @Test func errorsPointAtTheKeyInFlowMappings() throws {
+        let text = Self.yaml.replacingOccurrences(of: "read_noise_e: 2", with: "read_nosie_e: 2")
+        #expect(throws: SpecError(file: "ranges.yaml", line: 9, column: 37, path: "acquisition.camera.read_nosie_e",
+                                  message: "unknown key 'read_nosie_e' (did you mean 'read_noise_e'?); allowed: bit_depth, em_gain, gain_adu_per_e, offset_adu, peak_photons, photons_per_unit, quantum_efficiency, read_noise_e, scmos")) {
+            try Self.load(text)
+        }
+    }
+
+    @Test func rangesOutsideThePhysicalDomainAreCaughtAtEitherEnd() throws {
+        let text = Self.yaml.replacingOccurrences(of: "na: [1.2, 1.4]", with: "na: [1.2, 1.6]")
+        do {
+            _ = try Self.load(text)
+            Issue.record("an NA range reaching 1.6 was accepted")
+        } catch let error as SpecError {
+            #expect(error.path == "optics.na" && error.line == 7 && error.message.contains("below the immersion index"))
+        }
+    }
+}
+
+@Suite("JSON Schema")
+struct SchemaTests {
+    @Test func schemaListsEveryKeyTheDecoderAccepts() throws {
+        let schema = try JSONSerialization.jsonObject(with: Data(JSONSchemaGenerator.datasetSchema(presets: ["microtubules"]).utf8)) as! [String: Any]
+        let properties = schema["properties"] as! [String: Any]
+        #expect(Set(properties.keys) == Set(DatasetSpec.CodingKeys.allCases.map(\.stringValue)))
+        #expect(Set(schema["required"] as! [String]) == ["name", "samples", "shape", "pixel_size_um", "phantom", "output"])
+        let optics = (properties["optics"] as! [String: Any])["properties"] as! [String: Any]
+        // Keys of every PSF model, found by exploring each `model:` case.
+        for model in PSFModel.Kind.allCases {
+            for key in PSFModel.keys(of: model) { #expect(optics[key] != nil, "optics.\(key) (\(model.rawValue)) missing") }
+        }
+    }
+
+    @Test(.enabled(if: PythonReference.isAvailable))
+    func everyExampleValidatesAndTyposDoNot() throws {
+        let folder = TestPaths.temporaryDirectory("schema")
+        let presets = PresetLibrary(folder: TestPaths.packageRoot + "/Phantoms")
+        try JSONSchemaGenerator.datasetSchema(presets: presets.names).write(toFile: folder + "/schema.json", atomically: true, encoding: .utf8)
+        let examples = try FileManager.default.contentsOfDirectory(atPath: TestPaths.packageRoot + "/Examples")
+            .filter { $0.hasSuffix(".yaml") }.sorted().map { TestPaths.packageRoot + "/Examples/" + $0 }
+        #expect(examples.count >= 5)
+        let typo = folder + "/typo.yaml"
+        try String(contentsOfFile: examples[0], encoding: .utf8).replacingOccurrences(of: "samples:", with: "sampels:")
+            .write(toFile: typo, atomically: true, encoding: .utf8)
+        let lines = try PythonReference.run("schema_check.py", [folder + "/schema.json"] + examples + [typo])
+            .split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        for line in lines.dropLast() { #expect(line["valid"] as? Bool == true, "\(line)") }
+        #expect(lines.last?["valid"] as? Bool == false)
+        #expect((lines.last?["error"] as? String)?.contains("sampels") == true)
+    }
+}
