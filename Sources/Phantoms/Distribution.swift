@@ -81,15 +81,6 @@ public enum Distribution: Equatable, Sendable {
         }
     }
 
-    /// The largest value a draw can take, where it is bounded (used for bounding boxes).
-    public var upperBound: Double? {
-        switch self {
-        case let .constant(value): return value
-        case let .uniform(_, high): return high
-        case .normal, .logNormal, .poisson: return nil
-        }
-    }
-
     /// One draw without regard to a support.
     public func sample(_ stream: inout RandomStream) -> Double {
         switch self {

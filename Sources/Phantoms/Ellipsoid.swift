@@ -72,15 +72,4 @@ public struct Ellipsoid: Codable, Equatable, Sendable {
         let (az, a, b) = (semiAxesUm[0], semiAxesUm[1], semiAxesUm[2])
         return PositionUm(az, (a * a * s * s + b * b * c * c).squareRoot(), (a * a * c * c + b * b * s * s).squareRoot())
     }
-
-    /// Volume 4/3 π a b c in µm³.
-    public var volumeUm3: Double { 4 / 3 * Double.pi * semiAxesUm[0] * semiAxesUm[1] * semiAxesUm[2] }
-
-    /// This ellipsoid with every semi-axis shrunk by `thicknessUm` (the lumen of a shell);
-    /// `nil` when nothing is left.
-    public func shrunk(by thicknessUm: Double) -> Ellipsoid? {
-        let inner = semiAxesUm - thicknessUm
-        guard inner.min() > 0 else { return nil }
-        return Ellipsoid(centerUm: centerUm, semiAxesUm: inner, angleRad: angleRad)
-    }
 }

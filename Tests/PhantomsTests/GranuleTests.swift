@@ -10,11 +10,9 @@ struct GranuleTests {
     /// within 2 points.
     @Test func radiusDistributionMatchesSpec() throws {
         let grid = try PhantomGrid(shape: [3000, 3000], spacingUm: [0.1, 0.1])
-        let cases: [(Distribution, Double, Double)] = [
-            (.logNormal(mean: 0.15, sd: 0.05), 0.15, 0.05),
-            (.uniform(min: 0.4, max: 0.7), 0.55, 0.3 / 12.0.squareRoot()),
-        ]
-        for (radius, mean, sd) in cases {
+        let cases: [Distribution] = [.logNormal(mean: 0.15, sd: 0.05), .uniform(min: 0.4, max: 0.7)]
+        for radius in cases {
+            let (mean, sd) = (radius.mean, radius.standardDeviation)
             let parameters = GranuleParameters(number: ObjectCount(count: 20_000), radiusUm: radius,
                                                shellThicknessUm: 0.02, hollowFraction: 0.3)
             let (granules, summary) = try parameters.granules(in: PhantomField(grid: grid), stream: RandomStream(seed: 4))

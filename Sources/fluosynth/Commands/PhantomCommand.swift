@@ -8,16 +8,21 @@ struct PhantomCommand: ParsableCommand {
         commandName: "phantom",
         abstract: "Write one ground-truth phantom (microtubules, granules, spheres or a mixture) to a TIFF.",
         discussion: """
-        PRESET_OR_FILE is a YAML file or the name of a preset in Phantoms/ (e.g. microtubules,
-        microtubules-aster, microtubules-speckle, granules, vesicles, spheres-rcan, mixed-cell).
-        Presets are looked up in --presets, $FLUOSYNTH_PHANTOMS, ./Phantoms and the package's
-        Phantoms folder. A 2-D shape (y,x) renders the z-projection of a thin sample; a 3-D
-        shape is z,y,x. Voxels hold the amount of dye inside them, so the sum of the image is
-        the total amount whatever the pixel size. Several channels become an ImageJ hyperstack.
-        Example:
-          fluosynth phantom microtubules --shape 128,128 --pixel-size 0.05 --seed 1 \\
-              --preview gt.png -o gt.tif
-          fluosynth phantom spheres-rcan --shape 64,128,128 --pixel-size 0.1 --z-step 0.1 -o spheres.tif
+        PRESET_OR_FILE is a YAML file or a preset in Phantoms/: microtubules,
+        microtubules-aster, microtubules-speckle, granules, vesicles,
+        spheres-rcan, mixed-cell. Presets are looked up in --presets,
+        $FLUOSYNTH_PHANTOMS, ./Phantoms and the package's Phantoms folder.
+
+        A 2-D shape (y,x) renders the z-projection of a thin sample; a 3-D
+        shape is z,y,x. A voxel holds the amount of dye inside it, so the sum
+        of the image is the total amount whatever the pixel size. Several
+        channels are written as an ImageJ hyperstack.
+
+        Examples:
+          fluosynth phantom microtubules --shape 128,128 --pixel-size 0.05 \\
+              --seed 1 --preview gt.png -o gt.tif
+          fluosynth phantom spheres-rcan --shape 64,128,128 \\
+              --pixel-size 0.1 --z-step 0.1 -o spheres.tif
         """
     )
 
