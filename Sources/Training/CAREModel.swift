@@ -27,6 +27,10 @@ public struct ModelConfiguration: Codable, Equatable, Sendable {
         /// Whether the pairs were percentile-normalised on loading (TIFF) or used as stored (.npz).
         public var normalizedOnLoading: Bool
         public var pairs: Int
+
+        public init(description: String, hash: String, normalizedOnLoading: Bool, pairs: Int) {
+            (self.description, self.hash, self.normalizedOnLoading, self.pairs) = (description, hash, normalizedOnLoading, pairs)
+        }
     }
 
     public struct WeightsRecord: Codable, Equatable, Sendable {

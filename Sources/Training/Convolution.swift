@@ -21,6 +21,9 @@ public final class Convolution: Layer {
     public let bias: Parameter
     /// Whether `backward` computes the input gradient (not needed for the first layer).
     public var needsInputGradient = true
+    /// Applies max(0, ·) to the output in the same pass as the bias (saves a pass over memory;
+    /// the following `ReLU` then only keeps the output for its backward pass).
+    public var fusedReLU = false
 
     private var input: Tensor?
     private var output: Tensor?
@@ -54,7 +57,7 @@ public final class Convolution: Layer {
         output = y
         weight.value.withUnsafeBufferPointer { w in
             bias.value.withUnsafeBufferPointer { b in
-                Convolution.convolve(x, weights: w.baseAddress!, bias: b.baseAddress!, kernel: kernel, into: y, compute)
+                Convolution.convolve(x, weights: w.baseAddress!, bias: b.baseAddress!, relu: fusedReLU, kernel: kernel, into: y, compute)
             }
         }
         return y
@@ -77,7 +80,7 @@ public final class Convolution: Layer {
             }
         }
         flipped.withUnsafeBufferPointer { w in
-            Convolution.convolve(dy, weights: w.baseAddress!, bias: nil, kernel: kernel, into: dx, compute)
+            Convolution.convolve(dy, weights: w.baseAddress!, bias: nil, relu: false, kernel: kernel, into: dx, compute)
         }
         return dx
     }
@@ -141,9 +144,9 @@ public final class Convolution: Layer {
         }
     }
 
-    /// y = conv(x, w) (+ b): the product per sample and block of rows. `weights` is
-    /// (y.channels × x.channels·kernel volume), row-major.
-    static func convolve(_ x: Tensor, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+    /// y = conv(x, w) (+ b, then max(0, ·) if `relu`): the product per sample and block of
+    /// rows. `weights` is (y.channels × x.channels·kernel volume), row-major.
+    static func convolve(_ x: Tensor, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?, relu: Bool,
                          kernel: Size3, into y: Tensor, _ compute: Compute) {
         let size = Size3(x.spatialShape), plane = size.count
         let inChannels = x.channels, outChannels = y.channels
@@ -174,7 +177,11 @@ public final class Convolution: Layer {
             if let bias {
                 for o in 0..<outChannels {
                     let line = out + o * plane, value = bias[o]
-                    for p in 0..<pixels { line[p] += value }
+                    if relu {
+                        for p in 0..<pixels { line[p] = Swift.max(0, line[p] + value) }
+                    } else {
+                        for p in 0..<pixels { line[p] += value }
+                    }
                 }
             }
         }

@@ -81,3 +81,11 @@ enum BLAS {
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 }
+
+extension OpenBLASRuntime {
+    /// C (m×n) = A (m×k) · B (k×n), row-major, on the threads set with `setThreads` (for benchmarks).
+    public static func sgemm(m: Int, n: Int, k: Int, a: [Float], b: [Float], c: inout [Float]) {
+        precondition(a.count >= m * k && b.count >= k * n && c.count >= m * n, "sgemm: arrays too small")
+        BLAS.gemm(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, beta: 0, c: &c, ldc: n)
+    }
+}

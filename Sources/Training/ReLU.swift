@@ -16,6 +16,12 @@ public final class ReLU: Layer {
         return x
     }
 
+    /// Takes `y`, already rectified (by a convolution with `fusedReLU`), as this layer's output.
+    public func adopt(_ y: Tensor) -> Tensor {
+        output = y
+        return y
+    }
+
     public func backward(_ dy: Tensor, _ compute: Compute) -> Tensor {
         guard let y = output else { preconditionFailure("ReLU.backward before forward") }
         let gradient = dy.pointer, values = y.pointer

@@ -156,6 +156,7 @@ final class ConvolutionBlock {
         conv = Convolution(name: name, inChannels: inChannels, outChannels: outChannels, kernelSize: kernel, random: random)
         norm = batchNorm ? BatchNormalization(name: name + ".bn", channels: outChannels) : nil
         self.dropout = dropout > 0 ? Dropout(name: name + ".dropout", rate: dropout) : nil
+        conv.fusedReLU = !batchNorm
     }
 
     var outChannels: Int { conv.outChannels }
@@ -164,8 +165,7 @@ final class ConvolutionBlock {
 
     func forward(_ x: Tensor, _ compute: Compute) -> Tensor {
         var h = conv.forward(x, compute)
-        if let norm { h = norm.forward(h, compute) }
-        h = relu.forward(h, compute)
+        if let norm { h = relu.forward(norm.forward(h, compute), compute) } else { h = relu.adopt(h) }
         if let dropout { h = dropout.forward(h, compute) }
         return h
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Training
 import Workflows
 
 @main
@@ -12,6 +13,12 @@ struct FluoSynth: ParsableCommand {
         Lengths are in µm and axes are ordered z, y, x.
         """,
         version: ToolInfo.version,
-        subcommands: [GenerateCommand.self, PhantomCommand.self, PSFCommand.self, DegradeCommand.self, SchemaCommand.self, MergeCommand.self]
+        subcommands: [GenerateCommand.self, PhantomCommand.self, PSFCommand.self, DegradeCommand.self, SchemaCommand.self, MergeCommand.self, TrainCommand.self, PredictCommand.self]
     )
+
+    /// Restarts with the right OpenBLAS kernels first when the library misdetected the CPU.
+    static func main() {
+        OpenBLASRuntime.reexecWithBestCoreIfNeeded()
+        main(nil)
+    }
 }

@@ -1,0 +1,122 @@
+import ArgumentParser
+import FluoCore
+import Foundation
+import Training
+
+/// CARE training steps/s and 1024×1024 prediction time against CSBDeep on TensorFlow (CPU),
+/// measured in the same run, with OpenBLAS's own sgemm peak for scale.
+struct TrainingBenchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "training",
+        abstract: "CARE U-Net (depth 2, 32 filters, kernel 3, batch 16, 128×128): training steps/s and 1024² prediction vs CSBDeep/TensorFlow.",
+        discussion: """
+        The TensorFlow side runs Benchmarks/python/care_benchmark.py in the virtual environment that
+        Benchmarks/python/setup-venv.sh makes (tensorflow-cpu and csbdeep from PyPI); --no-peer skips it.
+        """
+    )
+
+    @Option(help: "Timed training steps (after 2 untimed).")
+    var steps: Int = 10
+
+    @Option(help: "Timed prediction runs (the median is reported).")
+    var runs: Int = 3
+
+    @Option(help: "Threads.")
+    var threads: Int = Parallel.availableCores
+
+    @Option(help: "im2col block budget in floats per worker.")
+    var columnBudget: Int = 1 << 21
+
+    @Flag(help: "Skip the CSBDeep/TensorFlow measurement.")
+    var noPeer = false
+
+    func run() throws {
+        print("machine: \(Measure.machine); threads \(threads)")
+        print("OpenBLAS: core \(OpenBLASRuntime.coreName) (\(OpenBLASRuntime.configuration)); OPENBLAS_CORETYPE=\(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "unset")")
+        let peak = sgemmPeak()
+        let architecture = UNetConfiguration(dimensions: 2, depth: 2, firstFilters: 32, kernelSize: 3)
+        let net = UNet(architecture, random: RandomStream(seed: 1))
+        let batch = 16, size = 128
+        var random = RandomStream(seed: 2)
+        let x = Tensor(shape: [batch, 1, size, size], values: (0..<(batch * size * size)).map { _ in Float(random.uniform()) })
+        let y = Tensor(shape: x.shape, values: x.values.map { $0 + Float(0.1 * random.normal()) })
+        let compute = Compute(threads: threads, training: true)
+        compute.columnBudget = columnBudget
+        let loss = Loss(.mae)
+        var adam = Adam(learningRate: 4e-4)
+        let step = {
+            let (mean, _) = net.forward(x, compute)
+            let result = loss.evaluate(mean: mean, scale: nil, target: y, compute)
+            net.backward(mean: result.mean, scale: nil, compute)
+            adam.step(net.parameters)
+        }
+        for _ in 0..<2 { step() }
+        let clock = ContinuousClock()
+        let elapsed = clock.measure { for _ in 0..<steps { step() } }
+        let stepSeconds = (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18) / Double(steps)
+        // Forward 2·MACs per pixel; backward twice that (input and weight gradients).
+        let trainingFlops = 3 * 2 * net.multiplyAddsPerPixel * Double(batch * size * size)
+
+        let model = CAREModel(architecture: architecture, normalization: PercentileNormalization(), loss: .mae, patch: [size, size],
+                              trainingData: .init(description: "benchmark", hash: "0", normalizedOnLoading: true, pairs: 0),
+                              seed: 1, createdBy: "fluobench")
+        let image = Volume(shape: [1024, 1024], data: (0..<(1024 * 1024)).map { _ in Float(random.uniform()) })
+        let predictor = Predictor(model: model, threads: threads)
+        let predictSeconds = try Measure.median(runs: runs) { _ = try predictor.predict([image]) }
+        let predictFlops = 2 * net.multiplyAddsPerPixel * 1024 * 1024
+
+        var peer: [String: Any] = [:]
+        if !noPeer { peer = try runPeer() }
+        let peerSteps = peer["steps_per_second"] as? Double, peerPredict = peer["predict_seconds"] as? Double
+        if let version = peer["tensorflow"] as? String {
+            print("peer: CSBDeep on TensorFlow \(version) (CPU), \(peer["parameters"] ?? "?") parameters")
+        }
+        print("")
+        print("| measurement | FluoSynth (OpenBLAS) | CSBDeep + TensorFlow | ratio (≥ 1: FluoSynth faster) | FluoSynth GFLOP/s | share of sgemm peak |")
+        print("|---|---|---|---|---|---|")
+        print("| training, steps/s (batch 16, 128×128) | \(String(format: "%.3f", 1 / stepSeconds)) | \(peerSteps.map { String(format: "%.3f", $0) } ?? "–") | \(peerSteps.map { String(format: "%.2f", 1 / stepSeconds / $0) } ?? "–") | \(String(format: "%.0f", trainingFlops / stepSeconds / 1e9)) | \(String(format: "%.0f %%", 100 * trainingFlops / stepSeconds / 1e9 / peak)) |")
+        print("| prediction, 1024×1024 image | \(Measure.format(predictSeconds)) | \(peerPredict.map(Measure.format) ?? "–") | \(peerPredict.map { String(format: "%.2f", $0 / predictSeconds) } ?? "–") | \(String(format: "%.0f", predictFlops / predictSeconds / 1e9)) | \(String(format: "%.0f %%", 100 * predictFlops / predictSeconds / 1e9 / peak)) |")
+        print("| OpenBLAS sgemm 2048³, \(threads) threads | \(String(format: "%.0f GFLOP/s", peak)) | | | | 100 % |")
+    }
+
+    /// Median GFLOP/s of a 2048³ sgemm on all threads.
+    private func sgemmPeak() -> Double {
+        let n = 2048
+        var random = RandomStream(seed: 3)
+        let a = (0..<(n * n)).map { _ in Float(random.uniform()) }
+        var c = [Float](repeating: 0, count: n * n)
+        OpenBLASRuntime.setThreads(threads)
+        defer { OpenBLASRuntime.setThreads(1) }
+        let seconds = Measure.median(runs: 5) {
+            OpenBLASRuntime.sgemm(m: n, n: n, k: n, a: a, b: a, c: &c)
+        }
+        return 2 * Double(n * n * n) / seconds / 1e9
+    }
+
+    private func runPeer() throws -> [String: Any] {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().path
+        let setup = Process()
+        setup.executableURL = URL(fileURLWithPath: root + "/Benchmarks/python/setup-venv.sh")
+        let pipe = Pipe()
+        setup.standardOutput = pipe
+        try setup.run()
+        setup.waitUntilExit()
+        let python = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard setup.terminationStatus == 0 else { throw ValidationError("Benchmarks/python/setup-venv.sh failed") }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [root + "/Benchmarks/python/care_benchmark.py", String(steps), String(runs)]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
+        guard let json = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+            throw ValidationError("care_benchmark.py printed no result")
+        }
+        return json
+    }
+}

@@ -1,0 +1,47 @@
+"""CSBDeep's CARE on TensorFlow (CPU): training steps/s and 1024x1024 prediction time.
+
+The configuration matches `fluobench training`: 2-D U-Net, depth 2, 32 first filters,
+kernel 3, one input and one output channel, MAE, Adam, batch 16, 128x128 patches.
+Prints one JSON line. Usage: care_benchmark.py STEPS RUNS
+"""
+import json
+import os
+import sys
+import tempfile
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import numpy as np
+import tensorflow as tf
+from csbdeep.models import CARE, Config
+
+steps = int(sys.argv[1]) if len(sys.argv) > 1 else 10
+runs = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+rng = np.random.default_rng(0)
+config = Config("YX", n_channel_in=1, n_channel_out=1, unet_n_depth=2, unet_n_first=32, unet_kern_size=3,
+                train_batch_size=16, train_loss="mae")
+model = CARE(config, "bench", basedir=tempfile.mkdtemp())
+model.prepare_for_training()
+keras_model = model.keras_model
+x = rng.random((16, 128, 128, 1), dtype=np.float32)
+y = (x + 0.1 * rng.standard_normal(x.shape)).astype(np.float32)
+for _ in range(3):
+    keras_model.train_on_batch(x, y)
+start = time.perf_counter()
+for _ in range(steps):
+    keras_model.train_on_batch(x, y)
+steps_per_second = steps / (time.perf_counter() - start)
+
+image = rng.random((1024, 1024), dtype=np.float32)
+model.predict(image, axes="YX")
+times = []
+for _ in range(runs):
+    start = time.perf_counter()
+    model.predict(image, axes="YX")
+    times.append(time.perf_counter() - start)
+print(json.dumps({
+    "tensorflow": tf.__version__, "parameters": int(keras_model.count_params()),
+    "threads": {"intra": tf.config.threading.get_intra_op_parallelism_threads(),
+                "inter": tf.config.threading.get_inter_op_parallelism_threads()},
+    "steps_per_second": steps_per_second, "predict_seconds": float(np.median(times)),
+}))

@@ -1,0 +1,99 @@
+import DataIO
+import FluoCore
+import Foundation
+import Training
+
+/// What `fluosynth predict` was asked to do.
+public struct PredictRequest: Sendable {
+    public var modelDirectory: String
+    public var input: String
+    public var output: String
+    /// Where the scale of a probabilistic model goes (default: `<output>-scale.tif`).
+    public var scaleOutput: String?
+    public var tiles: [Int]?
+    public var overlap: Int?
+    public var weights: ModelStore.Weights = .best
+    public var threads: Int = Parallel.availableCores
+
+    public init(modelDirectory: String, input: String, output: String) {
+        self.modelDirectory = modelDirectory
+        self.input = input
+        self.output = output
+    }
+}
+
+/// `fluosynth predict`: applies a model to a TIFF image, stack or time series (frame by frame;
+/// a 2-D model goes plane by plane through stacks) and writes float32 TIFFs with the input's
+/// spacing: the restored image and, for probabilistic models, the scale.
+public enum PredictRun {
+    public static func run(_ request: PredictRequest, log: (String) -> Void) throws {
+        let model = try ModelStore(directory: request.modelDirectory).load(request.weights)
+        let architecture = model.configuration.architecture
+        let image = try TIFFReader.read(request.input)
+        let frames = try image.hyperstack()
+        guard frames.first?.count == architecture.inChannels else {
+            throw TrainingError.mismatch(request.input, "has \(frames.first?.count ?? 0) channel(s), the model takes \(architecture.inChannels)")
+        }
+        let predictor = Predictor(model: model, threads: request.threads)
+        var means: [[Volume]] = [], scales: [[Volume]] = []
+        let display = ProgressDisplay(total: frames.count, label: "predict", unit: "frames")
+        for channels in frames {
+            let rank = channels[0].rank
+            let result: (mean: [Volume], scale: [Volume]?)
+            if rank == architecture.dimensions {
+                result = try predictor.predict(channels, tiles: request.tiles, overlap: request.overlap)
+            } else if rank == 3 && architecture.dimensions == 2 {
+                let planes = try (0..<channels[0].shape[0]).map { z in
+                    try predictor.predict(channels.map { $0.plane(z) }, tiles: request.tiles, overlap: request.overlap)
+                }
+                let spacing = channels[0].spacingUm[0]
+                func stacked(_ pick: ((mean: [Volume], scale: [Volume]?)) -> [Volume]) -> [Volume] {
+                    (0..<planes[0].mean.count).map { c in Volume.stack(planes.map { pick($0)[c] }, spacingUm: spacing) }
+                }
+                result = (stacked(\.mean), architecture.probabilistic ? stacked { $0.scale! } : nil)
+            } else {
+                throw TrainingError.mismatch(request.input, "is \(rank)-D; the model is \(architecture.dimensions)-D")
+            }
+            means.append(result.mean)
+            if let scale = result.scale { scales.append(scale) }
+            display.advance()
+        }
+        display.finish()
+        try write(means, to: request.output)
+        log("wrote \(request.output): \(means[0][0].shape.map(String.init).joined(separator: "×")) × \(means[0].count) channel(s) × \(means.count) frame(s)")
+        if architecture.probabilistic {
+            let path = request.scaleOutput ?? scalePath(for: request.output)
+            try write(scales, to: path)
+            log("wrote \(path): Laplace scale (uncertainty)")
+        }
+    }
+
+    /// `out.tif` → `out-scale.tif`.
+    static func scalePath(for output: String) -> String {
+        let url = URL(fileURLWithPath: output)
+        let stem = url.deletingPathExtension().path
+        return stem + "-scale." + (url.pathExtension.isEmpty ? "tif" : url.pathExtension)
+    }
+
+    /// Frames of channel volumes as one ImageJ hyperstack (channel fastest, then slice, then frame).
+    static func write(_ frames: [[Volume]], to path: String) throws {
+        let first = frames[0][0]
+        if frames.count == 1 && frames[0].count == 1 {
+            try TIFFWriter.write(first, to: path, as: .float32)
+            return
+        }
+        let slices = first.rank == 3 ? first.shape[0] : 1
+        let plane = first.shape.suffix(2).reduce(1, *)
+        var data: [Float] = []
+        data.reserveCapacity(frames.count * frames[0].count * first.count)
+        for channels in frames {
+            for z in 0..<slices {
+                for channel in channels { data += channel.data[z * plane ..< (z + 1) * plane] }
+            }
+        }
+        let pages = frames.count * frames[0].count * slices
+        let planes = Volume(shape: [pages] + Array(first.shape.suffix(2)),
+                            spacingUm: [first.rank == 3 ? first.spacingUm[0] : 1] + Array(first.spacingUm.suffix(2)), data: data)
+        try TIFFWriter.write(planes: planes, channels: frames[0].count, frames: frames.count, to: path, as: .float32)
+    }
+}

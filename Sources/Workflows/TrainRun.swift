@@ -1,0 +1,129 @@
+import FluoCore
+import Foundation
+import Training
+
+/// What `fluosynth train` was asked to do.
+public struct TrainRequest: Sendable {
+    public var data: String
+    public var modelDirectory: String
+    /// Source folder (or `.npz` name) in a pair folder with several.
+    public var source: String?
+    public var steps: Int?
+    public var epochs: Int = 100
+    public var stepsPerEpoch: Int = 400
+    public var batchSize: Int = 16
+    /// Patch size per image axis; default 128² in 2-D, 16×64×64 in 3-D (CSBDeep's examples).
+    public var patch: [Int]?
+    public var depth: Int = 2
+    public var filters: Int = 32
+    /// Default 5 in 2-D, 3 in 3-D.
+    public var kernel: Int?
+    public var loss: LossKind = .mae
+    public var learningRate: Double = 4e-4
+    public var seed: UInt64 = 0
+    public var resume = false
+    public var augment = true
+    public var foregroundThreshold: Double = 0.4
+    public var earlyStoppingPatience: Int?
+    public var batchNorm = false
+    public var dropout: Double = 0
+    public var threads: Int = Parallel.availableCores
+
+    public init(data: String, modelDirectory: String) {
+        self.data = data
+        self.modelDirectory = modelDirectory
+    }
+}
+
+/// `fluosynth train`: reads the data, builds or resumes the model, trains with a progress
+/// display and writes the model folder, the curve (CSV) and its plot (SVG) at every epoch.
+public enum TrainRun {
+    public static func run(_ request: TrainRequest, log: (String) -> Void) throws {
+        log("OpenBLAS core: \(OpenBLASRuntime.coreName)\(OpenBLASRuntime.coreAdvice.map { " (\($0))" } ?? ""); threads: \(request.threads)")
+        let normalization = PercentileNormalization()
+        let data = try TrainingDataSet.load(request.data, source: request.source, normalization: normalization)
+        log("training data: \(data.train.description)")
+        for note in data.notes { log(note) }
+        let store = ModelStore(directory: request.modelDirectory)
+        let model: CAREModel
+        var resume: (optimizer: Adam, state: TrainingState)?
+        if request.resume {
+            let checkpoint = try store.loadCheckpoint()
+            model = checkpoint.model
+            guard model.configuration.trainingData.hash == data.train.hash else {
+                throw TrainingError.mismatch(request.modelDirectory, "was trained on other data (hash \(model.configuration.trainingData.hash), \(request.data) has \(data.train.hash)); resume needs the same data")
+            }
+            resume = (checkpoint.optimizer, checkpoint.state)
+            log("resuming at step \(checkpoint.state.step) of \(checkpoint.state.options.totalSteps)")
+        } else {
+            let dimensions = data.train.dimensions
+            let architecture = UNetConfiguration(dimensions: dimensions, inChannels: data.train.inChannels, outChannels: data.train.outChannels,
+                                                 depth: request.depth, firstFilters: request.filters, kernelSize: request.kernel,
+                                                 probabilistic: request.loss.isProbabilistic, batchNorm: request.batchNorm, dropout: request.dropout)
+            guard architecture.problems.isEmpty else { throw TrainingError.options(architecture.problems.joined(separator: "; ")) }
+            let patch = try resolvedPatch(request.patch, data: data, blockSize: architecture.blockSize)
+            model = CAREModel(architecture: architecture, normalization: normalization, loss: request.loss, patch: patch,
+                              trainingData: .init(description: data.train.description, hash: data.train.hash,
+                                                  normalizedOnLoading: data.train.wholeImages, pairs: data.train.pairs.count),
+                              seed: request.seed, createdBy: "\(ToolInfo.name) \(ToolInfo.version)")
+            if FileManager.default.fileExists(atPath: store.configPath) {
+                throw TrainingError.options("\(request.modelDirectory) already holds a model: use --resume to continue it or choose another --out")
+            }
+            try store.saveConfiguration(model.configuration)
+        }
+        let c = model.configuration
+        log("model: \(c.architecture.dimensions)-D U-Net, depth \(c.architecture.depth), \(c.architecture.firstFilters) first filters, kernel \(c.architecture.kernelSize), \(model.network.parameterCount) parameters, loss \(c.loss.rawValue), patch \(c.patch.map(String.init).joined(separator: "×"))")
+        let steps = request.steps ?? request.epochs * request.stepsPerEpoch
+        let options = TrainingOptions(totalSteps: steps, stepsPerEpoch: Swift.min(request.stepsPerEpoch, steps), batchSize: request.batchSize,
+                                      learningRate: request.learningRate, seed: request.seed, augment: request.augment,
+                                      foregroundThreshold: request.foregroundThreshold, earlyStoppingPatience: request.earlyStoppingPatience)
+        let trainer = try Trainer(model: model, data: data, options: options, store: store, threads: request.threads, resume: resume)
+        if trainer.imagesWithoutForeground > 0 {
+            log("note: \(trainer.imagesWithoutForeground) image(s) have no foreground by the filter (threshold \(request.foregroundThreshold)); their patches are drawn anywhere")
+        }
+        let display = ProgressDisplay(total: steps, label: "train", unit: "steps")
+        if let state = resume?.state, state.step > 0 { display.advance(by: state.step) }
+        var history = resume?.state.history ?? []
+        let state = try trainer.run(progress: { progress in
+            let validation = progress.lastValidationLoss.map { String(format: "val %.4g", $0) } ?? "val –"
+            display.advance(note: String(format: "epoch %d  loss %.4g  %@", progress.epoch, progress.epochLoss, validation))
+        }, epochDone: { record in
+            history.append(record)
+            try TrainCurve.write(history, csv: store.curvePath, svg: store.plotPath)
+        })
+        display.finish()
+        if let last = state.history.last {
+            log(String(format: "done: %d steps, loss %.4g, validation loss %.4g (best %.4g), %.2f steps/s%@",
+                       state.step, last.loss, last.validationLoss, state.bestValidationLoss, last.stepsPerSecond,
+                       state.stopped ? " (stopped early)" : ""))
+        }
+        log("wrote \(request.modelDirectory): config.json, weights_best.bin, weights_last.bin, checkpoint.bin, training.csv, training.svg")
+    }
+
+    /// The patch size: as asked (one value for every axis, or one per axis), else CSBDeep's
+    /// example sizes, clipped to the smallest image and rounded down to a multiple of 2^depth.
+    static func resolvedPatch(_ asked: [Int]?, data: TrainingDataSet, blockSize: Int) throws -> [Int] {
+        let dimensions = data.train.dimensions
+        var patch = asked ?? (dimensions == 2 ? [128, 128] : [16, 64, 64])
+        if patch.count == 1 { patch = Array(repeating: patch[0], count: dimensions) }
+        guard patch.count == dimensions else { throw TrainingError.options("--patch needs 1 or \(dimensions) sizes for \(dimensions)-D data, got \(patch.count)") }
+        let smallest = (0..<dimensions).map { axis in (data.train.pairs + data.validation.pairs).map { $0.shape[axis] }.min()! }
+        patch = zip(patch, smallest).map { Swift.min($0, $1) / blockSize * blockSize }
+        guard patch.allSatisfy({ $0 > 0 }) else {
+            throw TrainingError.options("images of \(smallest) are smaller than one block of \(blockSize) (2^depth): use a smaller --depth")
+        }
+        return patch
+    }
+}
+
+extension OpenBLASRuntime {
+    /// A hint when OpenBLAS runs weaker kernels than this CPU supports because of the environment.
+    static var coreAdvice: String? {
+        guard let set = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"],
+              let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+              let line = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") }),
+              let preferred = preferredCore(cpuFlags: Set(line.split(separator: " ").map(String.init))),
+              isWeaker(set, than: preferred) else { return nil }
+        return "OPENBLAS_CORETYPE=\(set) is set in the environment; this CPU runs \(preferred) kernels, which are faster"
+    }
+}
