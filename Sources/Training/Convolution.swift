@@ -146,41 +146,79 @@ public final class Convolution: Layer {
 
     /// y = conv(x, w) (+ b, then max(0, ·) if `relu`): the product per sample and block of
     /// rows. `weights` is (y.channels × x.channels·kernel volume), row-major.
+    ///
+    /// 2-D kernels with ky > 1 unfold along x only: U holds, for every (channel, kx) pair, the
+    /// block's rows plus ky/2 halo rows above and below, shifted by kx − kx/2 (zero outside);
+    /// row offset b of the kernel is then U shifted by b image rows, so the convolution is ky
+    /// products out (O × n) += W_b (O × I·kx) · U[:, b·W ..< b·W + n] with no further copies
+    /// (a third of im2col's memory traffic for 3×3 kernels).
     static func convolve(_ x: Tensor, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?, relu: Bool,
                          kernel: Size3, into y: Tensor, _ compute: Compute) {
         let size = Size3(x.spatialShape), plane = size.count
         let inChannels = x.channels, outChannels = y.channels
         let columnsK = inChannels * kernel.count
         let pointwise = kernel.count == 1
+        let rowShifts = x.spatialRank == 2 && kernel.y > 1
+        let unfoldedRows = inChannels * (rowShifts ? kernel.x : kernel.count)
+        let halo = rowShifts ? kernel.y / 2 : 0
         let rowsPerBlock = pointwise ? Swift.max(1, (1 << 16) / size.x)
-                                     : Swift.max(1, compute.columnBudget / (columnsK * size.x))
+                                     : Swift.max(1, compute.columnBudget / (unfoldedRows * size.x) - 2 * halo)
         let blocks = (size.rows + rowsPerBlock - 1) / rowsPerBlock
-        compute.parallel(x.batch * blocks) { item, worker in
-            let n = item / blocks, start = (item % blocks) * rowsPerBlock
-            let rows = start ..< Swift.min(size.rows, start + rowsPerBlock)
-            let pixels = rows.count * size.x
-            let xn = x.sample(n)
-            let columns: UnsafePointer<Float>
-            let ldb: Int
-            if pointwise {
-                columns = UnsafePointer(xn + start * size.x)
-                ldb = plane
-            } else {
-                let buffer = compute.scratch(worker: worker, count: columnsK * pixels)
-                Im2Col.unfold(xn, channels: inChannels, size: size, kernel: kernel, rows: rows, into: buffer)
-                columns = UnsafePointer(buffer)
-                ldb = pixels
-            }
-            let out = y.sample(n) + start * size.x
-            BLAS.gemm(m: outChannels, n: pixels, k: columnsK, a: weights, lda: columnsK,
-                      b: columns, ldb: ldb, beta: 0, c: out, ldc: plane)
-            if let bias {
+        // W_b (O × I·kx) for each kernel row b.
+        var shifted: [Float] = []
+        if rowShifts {
+            shifted = [Float](repeating: 0, count: kernel.y * outChannels * inChannels * kernel.x)
+            for b in 0..<kernel.y {
                 for o in 0..<outChannels {
-                    let line = out + o * plane, value = bias[o]
-                    if relu {
-                        for p in 0..<pixels { line[p] = Swift.max(0, line[p] + value) }
+                    for i in 0..<inChannels {
+                        for e in 0..<kernel.x {
+                            shifted[((b * outChannels + o) * inChannels + i) * kernel.x + e] = weights[((o * inChannels + i) * kernel.y + b) * kernel.x + e]
+                        }
+                    }
+                }
+            }
+        }
+        shifted.withUnsafeBufferPointer { shifted in
+            nonisolated(unsafe) let shifted = shifted
+            compute.parallel(x.batch * blocks) { item, worker in
+                let n = item / blocks, start = (item % blocks) * rowsPerBlock
+                let rows = start ..< Swift.min(size.rows, start + rowsPerBlock)
+                let pixels = rows.count * size.x
+                let xn = x.sample(n)
+                let out = y.sample(n) + start * size.x
+                if rowShifts {
+                    let span = (rows.count + 2 * halo) * size.x
+                    let buffer = compute.scratch(worker: worker, count: unfoldedRows * span)
+                    Im2Col.unfoldRows(xn, channels: inChannels, size: size, kernelX: kernel.x,
+                                      rows: (rows.lowerBound - halo) ..< (rows.upperBound + halo), into: buffer)
+                    let k = inChannels * kernel.x
+                    for b in 0..<kernel.y {
+                        BLAS.gemm(m: outChannels, n: pixels, k: k, a: shifted.baseAddress! + b * outChannels * k, lda: k,
+                                  b: buffer + b * size.x, ldb: span, beta: b == 0 ? 0 : 1, c: out, ldc: plane)
+                    }
+                } else {
+                    let columns: UnsafePointer<Float>
+                    let ldb: Int
+                    if pointwise {
+                        columns = UnsafePointer(xn + start * size.x)
+                        ldb = plane
                     } else {
-                        for p in 0..<pixels { line[p] += value }
+                        let buffer = compute.scratch(worker: worker, count: columnsK * pixels)
+                        Im2Col.unfold(xn, channels: inChannels, size: size, kernel: kernel, rows: rows, into: buffer)
+                        columns = UnsafePointer(buffer)
+                        ldb = pixels
+                    }
+                    BLAS.gemm(m: outChannels, n: pixels, k: columnsK, a: weights, lda: columnsK,
+                              b: columns, ldb: ldb, beta: 0, c: out, ldc: plane)
+                }
+                if let bias {
+                    for o in 0..<outChannels {
+                        let line = out + o * plane, value = bias[o]
+                        if relu {
+                            for p in 0..<pixels { line[p] = Swift.max(0, line[p] + value) }
+                        } else {
+                            for p in 0..<pixels { line[p] += value }
+                        }
                     }
                 }
             }

@@ -40,4 +40,31 @@ enum Im2Col {
             }
         }
     }
+
+    /// Unfolds along x only, for 2-D images: row (c·kx + e) of `columns` holds image rows
+    /// `rows` (which may reach outside the image: zero there) of channel c shifted by
+    /// e − kx/2 along x, rows.count·size.x values per row.
+    static func unfoldRows(_ input: UnsafePointer<Float>, channels: Int, size: Size3, kernelX: Int,
+                           rows: Range<Int>, into columns: UnsafeMutablePointer<Float>) {
+        let width = size.x, plane = size.count, n = rows.count * width
+        for c in 0..<channels {
+            let channel = input + c * plane
+            for e in 0..<kernelX {
+                let destination = columns + (c * kernelX + e) * n
+                let dx = e - kernelX / 2
+                let low = Swift.max(0, -dx), high = Swift.min(width, width - dx)
+                for (i, row) in rows.enumerated() {
+                    let line = destination + i * width
+                    guard row >= 0, row < size.y, low < high else {
+                        line.update(repeating: 0, count: width)
+                        continue
+                    }
+                    let source = channel + row * width + dx
+                    if low > 0 { line.update(repeating: 0, count: low) }
+                    (line + low).update(from: source + low, count: high - low)
+                    if high < width { (line + high).update(repeating: 0, count: width - high) }
+                }
+            }
+        }
+    }
 }
