@@ -53,7 +53,7 @@ let package = Package(
 
         // Benchmarks (timed with ContinuousClock, never in unit tests): swift run -c release fluobench --help
         .executableTarget(name: "fluobench", dependencies: [
-            "Workflows", "FluoCore", "Phantoms", "Imaging", "DataIO", "Metrics", "Training",
+            "Workflows", "FluoCore", "Phantoms", "Imaging", "DataIO", "Metrics", "Training", "Spec",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Benchmarks/Sources/fluobench"),
 

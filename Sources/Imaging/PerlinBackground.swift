@@ -116,13 +116,19 @@ enum PerlinNoise {
         return h ^ (h >> 31)
     }
 
-    /// 2-D noise: gradients are unit vectors at a hashed angle.
+    /// 256 unit vectors at evenly spaced angles: 2-D gradients are drawn from them by hash.
+    static let circle: [(Double, Double)] = (0..<256).map { i in
+        let angle = 2 * Double.pi * (Double(i) + 0.5) / 256
+        return (Foundation.sin(angle), Foundation.cos(angle))
+    }
+
+    /// 2-D noise: gradients are unit vectors at one of 256 hashed angles.
     static func noise2(_ y: Double, _ x: Double, key: UInt64) -> Double {
         let y0 = Int(y.rounded(.down)), x0 = Int(x.rounded(.down))
         let fy = y - Double(y0), fx = x - Double(x0)
         func corner(_ dy: Int, _ dx: Int) -> Double {
-            let angle = Double(hash(key, y0 + dy, x0 + dx, 0) >> 11) * 0x1.0p-53 * 2 * Double.pi
-            return Foundation.sin(angle) * (fy - Double(dy)) + Foundation.cos(angle) * (fx - Double(dx))
+            let g = circle[Int(hash(key, y0 + dy, x0 + dx, 0) >> 56)]
+            return g.0 * (fy - Double(dy)) + g.1 * (fx - Double(dx))
         }
         let u = fade(fy), v = fade(fx)
         let top = corner(0, 0) + v * (corner(0, 1) - corner(0, 0))
