@@ -7,7 +7,7 @@ public struct PhantomField: Sendable {
     /// The cell outline, if the phantom has one.
     public let cell: Ellipsoid?
     /// Fraction of each voxel inside the cell (x fastest); `nil` without a cell.
-    public let cellCoverage: [Double]?
+    public let cellCoverage: [Float]?
     /// Area (2-D, µm²) or volume (3-D, µm³) of the region objects are placed in: the part of
     /// the cell inside the field, or the whole field. Densities are per unit of this measure.
     public let measure: Double
@@ -23,7 +23,7 @@ public struct PhantomField: Sendable {
                 coverage.add(block)
             }
             cellCoverage = coverage.data
-            measure = coverage.data.reduce(0, +) * grid.voxelMeasure
+            measure = coverage.data.reduce(0.0) { $0 + Double($1) } * grid.voxelMeasure
         } else {
             cellCoverage = nil
             measure = grid.fieldMeasure
@@ -66,7 +66,7 @@ public struct PhantomField: Sendable {
     /// fraction of them inside).
     func applyMask(to volume: inout Volume) {
         guard let cellCoverage else { return }
-        for index in volume.data.indices { volume.data[index] *= Float(cellCoverage[index]) }
+        for index in volume.data.indices { volume.data[index] *= cellCoverage[index] }
     }
 }
 

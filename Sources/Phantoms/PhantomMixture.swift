@@ -63,7 +63,7 @@ public struct PhantomParameters: Equatable, Sendable {
         try validate(rank: grid.rank)
         let outline = cell?.draw(on: grid, stream: stream.substream("cell"))
         let field = PhantomField(grid: grid, cell: outline)
-        var channels = (0..<channelCount).map { _ in Volume(shape: shape, spacingUm: spacingUm) }
+        var channels: [Volume?] = Array(repeating: nil, count: channelCount)
         var summaries: [ComponentSummary] = []
         let componentStreams = stream.substream("component")
         for (index, component) in components.enumerated() {
@@ -74,16 +74,25 @@ public struct PhantomParameters: Equatable, Sendable {
                 try component.structure.render(in: field, stream: componentStream, threads: threads)
             }
             let scale = Float(weight)
-            channels[component.channel].data.withUnsafeMutableBufferPointer { out in
-                for (i, value) in volume.data.enumerated() { out[i] += scale * value }
+            if var sum = channels[component.channel] {
+                channels[component.channel] = nil  // sole owner: no copy on write
+                sum.data.withUnsafeMutableBufferPointer { out in
+                    for (i, value) in volume.data.enumerated() { out[i] += scale * value }
+                }
+                channels[component.channel] = sum
+            } else {
+                var first = volume
+                if scale != 1 { first.scale(by: scale) }
+                channels[component.channel] = first
             }
             summaries.append(ComponentSummary(kind: component.structure.kind, channel: component.channel,
                                               weight: weight, drawn: drawn))
         }
+        var volumes = channels.map { $0 ?? Volume(shape: shape, spacingUm: spacingUm) }
         if cell?.mask == true {
-            for c in channels.indices { field.applyMask(to: &channels[c]) }
+            for c in volumes.indices { field.applyMask(to: &volumes[c]) }
         }
-        return PhantomSample(channels: channels, summary: PhantomSummary(cell: outline, components: summaries))
+        return PhantomSample(channels: volumes, summary: PhantomSummary(cell: outline, components: summaries))
     }
 }
 

@@ -35,10 +35,10 @@ struct VoxelDeposits: Sendable {
     var total: Double { amounts.reduce(0, +) }
 }
 
-/// A double-precision image being summed from stamps.
+/// An image being summed from stamps.
 struct VoxelAccumulator {
     let grid: PhantomGrid
-    private(set) var data: [Double]
+    private(set) var data: [Float]
 
     init(grid: PhantomGrid) {
         self.grid = grid
@@ -54,7 +54,7 @@ struct VoxelAccumulator {
                     for y in 0..<block.size[1] {
                         let row = ((block.origin[0] + z) * ny + block.origin[1] + y) * nx + block.origin[2]
                         for x in 0..<block.size[2] {
-                            out[row + x] += scale * source[k]
+                            out[row + x] += Float(scale * source[k])
                             k += 1
                         }
                     }
@@ -65,12 +65,12 @@ struct VoxelAccumulator {
 
     mutating func add(_ deposits: VoxelDeposits, scale: Double = 1) {
         data.withUnsafeMutableBufferPointer { out in
-            for (index, amount) in zip(deposits.indices, deposits.amounts) { out[index] += scale * amount }
+            for (index, amount) in zip(deposits.indices, deposits.amounts) { out[index] += Float(scale * amount) }
         }
     }
 
     /// The sum as a `Volume` with the grid's shape and spacing.
-    var volume: Volume { grid.volume(data.map { Float($0) }) }
+    var volume: Volume { grid.volume(data) }
 }
 
 extension Parallel {
