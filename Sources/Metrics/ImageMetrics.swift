@@ -46,16 +46,22 @@ public enum ImageMetrics {
     /// must be at least 11 pixels along every axis.
     public static func ssim(_ reference: [Float], _ test: [Float], shape: [Int], dataRange: Double) -> Double {
         precondition(reference.count == test.count && reference.count == shape.reduce(1, *), "ssim: sizes do not match shape \(shape)")
+        return ssimStatistics(reference.map(Double.init), test.map(Double.init), shape: shape, dataRange: dataRange).ssim
+    }
+
+    /// The mean SSIM and the mean contrast–structure term
+    /// cs(p) = (2σᵣₜ + C₂) / (σᵣ² + σₜ² + C₂) over the same pixels (the factor multi-scale SSIM
+    /// uses at every scale but the coarsest), in double precision.
+    static func ssimStatistics(_ r: [Double], _ t: [Double], shape: [Int], dataRange: Double) -> (ssim: Double, contrastStructure: Double) {
         let filter = GaussianFilter(sigma: 1.5)
         precondition(shape.allSatisfy { $0 >= 2 * filter.radius + 1 }, "ssim: every axis needs at least \(2 * filter.radius + 1) pixels, got \(shape)")
-        let r = reference.map(Double.init), t = test.map(Double.init)
         let muR = filter.apply(r, shape: shape), muT = filter.apply(t, shape: shape)
         let rr = filter.apply(r.map { $0 * $0 }, shape: shape)
         let tt = filter.apply(t.map { $0 * $0 }, shape: shape)
         let rt = filter.apply(zip(r, t).map { $0 * $1 }, shape: shape)
         let c1 = (0.01 * dataRange) * (0.01 * dataRange), c2 = (0.03 * dataRange) * (0.03 * dataRange)
         let strides = Volume.strides(of: shape)
-        var total = 0.0, count = 0
+        var total = 0.0, totalCS = 0.0, count = 0
         for index in 0..<r.count {
             var inside = true
             for axis in 0..<shape.count {
@@ -65,11 +71,12 @@ public enum ImageMetrics {
             guard inside else { continue }
             let varR = rr[index] - muR[index] * muR[index], varT = tt[index] - muT[index] * muT[index]
             let cov = rt[index] - muR[index] * muT[index]
-            total += (2 * muR[index] * muT[index] + c1) * (2 * cov + c2)
-                / ((muR[index] * muR[index] + muT[index] * muT[index] + c1) * (varR + varT + c2))
+            let cs = (2 * cov + c2) / (varR + varT + c2)
+            total += (2 * muR[index] * muT[index] + c1) / (muR[index] * muR[index] + muT[index] * muT[index] + c1) * cs
+            totalCS += cs
             count += 1
         }
-        return total / Double(count)
+        return (total / Double(count), totalCS / Double(count))
     }
 
     /// SSIM of two volumes of the same shape.
