@@ -15,8 +15,12 @@ public enum Baseline: Sendable, Equatable {
 
 /// `fluosynth deconvolve`: restores an image or stack with a classical baseline.
 public enum DeconvolveRun {
+    /// Voxels × iterations from which a Richardson–Lucy run shows progress.
+    public static let progressWork = 50_000_000
+
     /// `image` restored by `baseline`. PSF files named by the model are resolved against
-    /// `folder`; `progress` shows Richardson–Lucy's iterations on standard error.
+    /// `folder`; `progress` shows Richardson–Lucy's iterations on standard error when the run is
+    /// long enough to need it (at least `progressWork` voxel-iterations, a few seconds).
     public static func restore(_ image: Volume, with baseline: Baseline, relativeTo folder: String? = nil,
                                threads: Int = Parallel.availableCores, progress: Bool = false) throws -> Volume {
         switch baseline {
@@ -29,7 +33,8 @@ public enum DeconvolveRun {
             try parameters.validate(rank: image.rank)
             let psf = try PSFFactory.render(model, forImageShape: image.shape, spacingUm: image.spacingUm,
                                             relativeTo: folder, threads: threads)
-            return try richardsonLucy(image, psf: psf, parameters: parameters, threads: threads, progress: progress)
+            return try richardsonLucy(image, psf: psf, parameters: parameters, threads: threads,
+                                      progress: progress && image.count * parameters.iterations >= progressWork)
         }
     }
 
