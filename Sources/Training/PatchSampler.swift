@@ -163,3 +163,17 @@ enum SlidingMaximum {
         return current
     }
 }
+
+/// Patches for writing out rather than training.
+public enum Patches {
+    /// `count` patches of size `patch` drawn from whole images as for training (foreground
+    /// filter on the target, no augmentation), as CSBDeep's `create_patches` makes them:
+    /// (count, channels, …patch) inputs and targets.
+    public static func draw(from data: TrainingData, patch: [Int], count: Int, foregroundThreshold: Double,
+                            stream: RandomStream) throws -> (x: Tensor, y: Tensor) {
+        let sampler = try PatchSampler(data: data, patch: patch, augment: false, foregroundThreshold: foregroundThreshold)
+        let tensors = (x: Tensor(shape: [count, data.inChannels] + patch), y: Tensor(shape: [count, data.outChannels] + patch))
+        sampler.batch(step: 0, size: count, stream: stream, into: tensors)
+        return tensors
+    }
+}

@@ -20,8 +20,11 @@ public struct Predictor {
 
     /// The prediction for one image: `channels` volumes of the model's dimensionality (2-D
     /// images for 2-D models, (z, y, x) stacks for 3-D models). Returns the mean per output
-    /// channel and, for probabilistic models, the scale.
-    public func predict(_ channels: [Volume], tiles: [Int]? = nil, overlap: Int? = nil) throws -> (mean: [Volume], scale: [Volume]?) {
+    /// channel and, for probabilistic models, the scale. `ranges` gives the normalisation
+    /// range per channel (e.g. one range for every slice of a stack); by default each image's
+    /// own percentiles.
+    public func predict(_ channels: [Volume], ranges given: [(low: Float, high: Float)]? = nil,
+                        tiles: [Int]? = nil, overlap: Int? = nil) throws -> (mean: [Volume], scale: [Volume]?) {
         let architecture = model.configuration.architecture
         guard channels.count == architecture.inChannels else {
             throw TrainingError.options("the model takes \(architecture.inChannels) channel(s), the image has \(channels.count)")
@@ -37,7 +40,7 @@ public struct Predictor {
         let block = architecture.blockSize
         let padded = shape.map { ($0 + block - 1) / block * block }
         let normalization = model.configuration.normalization
-        let ranges = channels.map { normalization.range(of: $0.data) }
+        let ranges = given ?? channels.map { normalization.range(of: $0.data) }
         let input = Tensor(shape: [1, channels.count] + padded)
         for (c, channel) in channels.enumerated() {
             let normalized = normalization.apply(channel.data, range: ranges[c])

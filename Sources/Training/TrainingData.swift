@@ -15,6 +15,15 @@ public struct ImagePair: Sendable {
     public var name: String
 
     public var pixelCount: Int { shape.reduce(1, *) }
+
+    public init(input: [Float], target: [Float], shape: [Int], inChannels: Int, outChannels: Int, name: String) {
+        self.input = input
+        self.target = target
+        self.shape = shape
+        self.inChannels = inChannels
+        self.outChannels = outChannels
+        self.name = name
+    }
 }
 
 /// Training pairs from one source, with what describes them in the model.
@@ -24,6 +33,12 @@ public struct TrainingData: Sendable {
     public var wholeImages: Bool
     /// What was read, e.g. `train/GT ↔ train/low (24 images)`.
     public var description: String
+
+    public init(pairs: [ImagePair], wholeImages: Bool, description: String) {
+        self.pairs = pairs
+        self.wholeImages = wholeImages
+        self.description = description
+    }
 
     public var dimensions: Int { pairs[0].shape.count }
     public var inChannels: Int { pairs[0].inChannels }

@@ -94,8 +94,15 @@ struct DegradeCommand: ParsableCommand {
     var savePSF: String?
 
     func run() throws {
-        var gt = try TIFFReader.read(groundTruth).volume()
+        let image = try TIFFReader.read(groundTruth)
+        var gt = try image.volume()
         let rank = gt.rank
+        if pixelSizeUm == nil && image.metadata.pixelSizeUm == nil {
+            throw ValidationError("\(groundTruth) does not record its pixel size: give --pixel-size (µm)")
+        }
+        if rank == 3 && zStepUm == nil && image.metadata.zStepUm == nil {
+            throw ValidationError("\(groundTruth) does not record its z step: give --z-step (µm)")
+        }
         if let pixelSizeUm { gt.spacingUm[rank - 1] = pixelSizeUm; gt.spacingUm[rank - 2] = pixelSizeUm }
         if let zStepUm, rank == 3 { gt.spacingUm[0] = zStepUm }
 

@@ -1,0 +1,87 @@
+import ArgumentParser
+import FluoCore
+import Foundation
+import Training
+import Workflows
+
+/// The trainer's hyper-parameters, shared by `train` and the `isotropic` commands.
+struct TrainingOptions: ParsableArguments {
+    @Option(help: "Total training steps (instead of --epochs).")
+    var steps: Int?
+
+    @Option(help: "Epochs.")
+    var epochs: Int = 100
+
+    @Option(name: .customLong("steps-per-epoch"), help: "Steps per epoch (validation, checkpoint and schedule after each).")
+    var stepsPerEpoch: Int = 400
+
+    @Option(help: "Batch size.")
+    var batch: Int = 16
+
+    @Option(help: "Patch size: one value for every axis or z,y,x / y,x (default 128 in 2-D, 16,64,64 in 3-D).")
+    var patch: String?
+
+    @Option(help: "U-Net depth (poolings).")
+    var depth: Int = 2
+
+    @Option(help: "Filters of the first level (doubling per level).")
+    var filters: Int = 32
+
+    @Option(help: "Kernel size (default 5 in 2-D, 3 in 3-D).")
+    var kernel: Int?
+
+    @Option(help: "Loss: mae, mse or laplace (probabilistic: also predicts a scale per pixel).")
+    var loss: LossKind = .mae
+
+    @Option(help: "Adam learning rate.")
+    var lr: Double = 4e-4
+
+    @Option(help: "Random seed (initial weights, patches, augmentation).")
+    var seed: UInt64 = 0
+
+    @Flag(name: .customLong("no-augment"), help: "Turn off flip/rot90 augmentation.")
+    var noAugment = false
+
+    @Option(name: .customLong("foreground-threshold"), help: "CSBDeep's patch filter threshold (0: off).")
+    var foregroundThreshold: Double = 0.4
+
+    @Option(name: .customLong("early-stopping"), help: "Stop after this many epochs without validation improvement.")
+    var earlyStopping: Int?
+
+    @Flag(name: .customLong("batch-norm"), help: "Batch normalisation after every convolution.")
+    var batchNorm = false
+
+    @Option(help: "Dropout rate after every convolution block.")
+    var dropout: Double = 0
+
+    @Option(help: "Threads (default: all cores).")
+    var threads: Int = Parallel.availableCores
+
+    /// Copies the options into `request`, checking their ranges.
+    func apply(to request: inout TrainRequest) throws {
+        guard batch > 0, epochs > 0, stepsPerEpoch > 0, (steps ?? 1) > 0, threads > 0 else {
+            throw ValidationError("--batch, --epochs, --steps-per-epoch, --steps and --threads must be positive")
+        }
+        request.steps = steps
+        request.epochs = epochs
+        request.stepsPerEpoch = stepsPerEpoch
+        request.batchSize = batch
+        if let patch {
+            let sizes = patch.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard !sizes.isEmpty, sizes.allSatisfy({ ($0 ?? 0) > 0 }) else { throw ValidationError("--patch: expected positive sizes such as 128 or 16,64,64, got '\(patch)'") }
+            request.patch = sizes.map { $0! }
+        }
+        request.depth = depth
+        request.filters = filters
+        request.kernel = kernel
+        request.loss = loss
+        request.learningRate = lr
+        request.seed = seed
+        request.augment = !noAugment
+        request.foregroundThreshold = foregroundThreshold
+        request.earlyStoppingPatience = earlyStopping
+        request.batchNorm = batchNorm
+        request.dropout = dropout
+        request.threads = threads
+    }
+}
