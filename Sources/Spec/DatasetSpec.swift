@@ -43,11 +43,13 @@ public struct DatasetSpec: Codable, Sendable {
     /// What the ground truth written beside the inputs is.
     public var target: TargetSpec
     public var output: OutputSpec
+    /// What `fluosynth loop` trains and compares with (ignored by `generate`).
+    public var loop: LoopSettings?
 
     public enum CodingKeys: String, CodingKey, CaseIterable {
         case name, seed, samples, shape
         case pixelSizeUm = "pixel_size_um"
-        case phantom, optics, acquisition, conditions, target, output
+        case phantom, optics, acquisition, conditions, target, output, loop
     }
 
     public init(from decoder: Decoder) throws {
@@ -65,6 +67,7 @@ public struct DatasetSpec: Codable, Sendable {
             ?? [Condition(name: "low", optics: optics, acquisition: acquisition)]
         target = try c.decodeIfPresent(TargetSpec.self, forKey: .target) ?? TargetSpec()
         output = try c.decode(OutputSpec.self, forKey: .output)
+        loop = try c.decodeIfPresent(LoopSettings.self, forKey: .loop)
     }
 }
 

@@ -105,8 +105,9 @@ public enum SpecLoader {
 
     /// The spec as canonical JSON: decoded values (defaults filled in), the phantom's
     /// parameters in place of a preset name, and ranges as written where they were. The
-    /// output directory is left out (it says where a dataset is, not what it is), and so is
-    /// the single implied condition of a spec that lists none.
+    /// output directory and the loop settings are left out (they say where a dataset goes and
+    /// what is done with it, not what it is), and so is the single implied condition of a
+    /// spec that lists none.
     static func resolvedJSON(_ spec: DatasetSpec, phantom: PhantomParameters, ranges: [String: Node],
                              impliedConditions: Bool) throws -> Data {
         let encoder = JSONEncoder()
@@ -114,6 +115,7 @@ public enum SpecLoader {
         var root = try JSONSerialization.jsonObject(with: encoder.encode(spec)) as! [String: Any]
         root["phantom"] = try JSONSerialization.jsonObject(with: encoder.encode(phantom))
         if impliedConditions { root["conditions"] = nil }
+        root["loop"] = nil
         if var output = root["output"] as? [String: Any] {
             output["directory"] = nil
             root["output"] = output

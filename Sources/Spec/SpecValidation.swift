@@ -40,6 +40,7 @@ enum SpecValidation {
         }
         try section("target.psf.") { try validate(spec.target.psf, rank: rank) }
         try section("output.") { try spec.output.validate() }
+        try section("loop.") { try spec.loop?.validate() }
     }
 
     static func validate(_ optics: PSFModel?, rank: Int) throws {

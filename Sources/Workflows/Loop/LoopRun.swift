@@ -1,0 +1,112 @@
+import DataIO
+import FluoCore
+import Foundation
+import Imaging
+import Metrics
+import Spec
+import Training
+
+/// What `fluosynth loop` was asked to do.
+public struct LoopRequest: Sendable {
+    public var spec: String
+    /// Work folder (default `out/<spec name>-loop`): `data/`, `model/`, `predictions/`,
+    /// `baselines/richardson-lucy/`, `metrics.csv`, `metrics.json`, `report.html`.
+    public var output: String?
+    public var samples: Int?
+    public var steps: Int?
+    public var threads: Int = Parallel.availableCores
+
+    public init(spec: String) { self.spec = spec }
+}
+
+/// The loop's outcome: where everything is and the scores.
+public struct LoopSummary: Sendable {
+    public var folder: String
+    public var report: EvaluationReport
+}
+
+/// `fluosynth loop`: the fully synthetic loop. Generates a spec's dataset, trains a CARE
+/// network on its training split, restores the test split with the network and with
+/// Richardson–Lucy (the spec's PSF, the camera offset as background), scores the raw input,
+/// both restorations against the targets with the CARE protocol and writes an HTML report.
+/// Each step reuses what a previous run finished (same spec): an interrupted loop resumes.
+public enum LoopRun {
+    public static func run(_ request: LoopRequest, log: (String) -> Void) throws -> LoopSummary {
+        let spec = try SpecLoader.load(request.spec, presets: .standard())
+        let template = spec.template
+        var settings = template.loop ?? LoopSettings()
+        if let steps = request.steps { settings.steps = steps }
+        let folder = request.output ?? "out/\(template.name)-loop"
+        let condition = template.conditions[0]
+        try checkShapes(template)
+
+        log("step 1/4: generate \(folder)/data")
+        var options = GenerateOptions(specPath: request.spec, outputDirectory: folder + "/data", samples: request.samples,
+                                      threads: request.threads, resume: true, quiet: false)
+        options.resume = FileManager.default.fileExists(atPath: folder + "/data/.fluosynth/spec.json")
+        let plan = try Generator.plan(options)
+        let generated = try Generator.run(plan, options: options)
+        log("  \(generated.made) samples made, \(generated.skipped) already there")
+
+        log("step 2/4: train \(folder)/model")
+        var train = TrainRequest(data: folder + "/data", modelDirectory: folder + "/model")
+        train.source = condition.name
+        train.steps = settings.steps
+        train.stepsPerEpoch = Swift.min(settings.stepsPerEpoch, settings.steps)
+        train.batchSize = settings.batch
+        train.patch = [settings.patch]
+        train.depth = settings.depth
+        train.filters = settings.filters
+        train.kernel = settings.kernel
+        guard let loss = LossKind(rawValue: settings.loss) else { throw TrainingError.options("loop.loss: unknown loss '\(settings.loss)'") }
+        train.loss = loss
+        train.learningRate = settings.learningRate
+        train.seed = template.seed
+        train.threads = request.threads
+        train.resume = FileManager.default.fileExists(atPath: ModelStore(directory: train.modelDirectory).configPath)
+        try TrainRun.run(train) { log("  " + $0) }
+
+        log("step 3/4: restore the test split (network and Richardson–Lucy)")
+        let testInputs = folder + "/data/test/" + condition.name
+        let ids = try FileManager.default.contentsOfDirectory(atPath: testInputs).filter { $0.hasSuffix(".tif") }.sorted()
+        guard !ids.isEmpty else { throw WorkflowError.incomplete("\(testInputs) holds no test images: give the spec a test split") }
+        let model = try ModelStore(directory: train.modelDirectory).load()
+        let predictor = Predictor(model: model, threads: request.threads)
+        let baseline = Baseline.richardsonLucy(psf: condition.optics ?? .gaussian(GaussianPSF(fwhmUm: template.pixelSizeUm.map { $0 / 4 })),
+                                               parameters: RichardsonLucyParameters(iterations: settings.richardsonLucyIterations,
+                                                                                    tvWeight: settings.richardsonLucyTV,
+                                                                                    background: condition.acquisition.camera?.offsetADU ?? 0))
+        let display = ProgressDisplay(total: ids.count, label: "restore", unit: "images")
+        for id in ids {
+            let input = try TIFFReader.read(testInputs + "/" + id).volume()
+            try TIFFWriter.write(try predictor.predict([input]).mean[0], to: folder + "/predictions/" + id)
+            try TIFFWriter.write(try DeconvolveRun.restore(input, with: baseline, relativeTo: spec.folder, threads: request.threads),
+                                 to: folder + "/baselines/richardson-lucy/" + id)
+            display.advance()
+        }
+        display.finish()
+
+        log("step 4/4: evaluate and report")
+        let report = try EvaluateRun.run(groundTruth: folder + "/data/test/GT", sets: [
+            EvaluationSet(name: "input", path: testInputs),
+            EvaluationSet(name: "richardson-lucy", path: folder + "/baselines/richardson-lucy"),
+            EvaluationSet(name: "network", path: folder + "/predictions"),
+        ], threads: request.threads)
+        try AtomicFile.write(Data(report.csv.utf8), to: folder + "/metrics.csv")
+        try AtomicFile.write(report.summaryJSON(), to: folder + "/metrics.json")
+        try LoopReport(folder: folder, spec: template, settings: settings, samples: plan.spec.template.samples,
+                       condition: condition.name, ids: ids, report: report).write()
+        for line in report.table.split(separator: "\n") { log("  " + line) }
+        log("wrote \(folder)/report.html, metrics.csv, metrics.json")
+        return LoopSummary(folder: folder, report: report)
+    }
+
+    /// The loop compares images pixel by pixel: inputs must lie on the targets' grid.
+    static func checkShapes(_ spec: DatasetSpec) throws {
+        let input = spec.output.inputOnGroundTruthGrid ? spec.shape : spec.conditions[0].acquisition.outputShape(for: spec.shape)
+        let target = spec.target.grid == .input ? spec.conditions[0].acquisition.outputShape(for: spec.shape) : spec.shape
+        guard input == target else {
+            throw WorkflowError.mismatch("the loop needs inputs on the targets' grid (inputs \(input), targets \(target)): set target.grid: input or output.input_on_ground_truth_grid: true")
+        }
+    }
+}
