@@ -45,9 +45,9 @@ let package = Package(
         .target(name: "Spec", dependencies: [
             "FluoCore", "Phantoms", "Imaging", "DataIO", .product(name: "Yams", package: "Yams"),
         ]),
-        .target(name: "Workflows", dependencies: ["FluoCore", "Phantoms", "Imaging", "DataIO", "Metrics", "Training", "Spec", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Workflows", dependencies: ["FluoCore", "Phantoms", "Imaging", "DataIO", "Metrics", "Training", "Spec"]),
         .executableTarget(name: "fluosynth", dependencies: [
-            "Workflows", "FluoCore", "Phantoms", "Imaging", "DataIO", "Metrics", "Training",
+            "Workflows", "FluoCore", "Phantoms", "Imaging", "DataIO", "Metrics", "Training", "Spec",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

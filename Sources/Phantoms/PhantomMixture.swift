@@ -122,7 +122,7 @@ extension PhantomComponent: Codable {
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        let kind = try decodeKind(PhantomStructure.Kind.self, from: c, forKey: .kind)
+        let kind = try c.decode(PhantomStructure.Kind.self, forKey: .kind)
         structure = try PhantomStructure(kind: kind, from: decoder, alsoAllowing: CodingKeys.allCases.map(\.stringValue))
         channel = try c.decodeIfPresent(Int.self, forKey: .channel) ?? 0
         weight = try c.decodeIfPresent(Distribution.self, forKey: .weight) ?? 1
@@ -142,7 +142,7 @@ extension PhantomParameters: Codable {
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        let kind = try decodeKind(Kind.self, from: c, forKey: .kind)
+        let kind = try c.decode(Kind.self, forKey: .kind)
         if let single = PhantomStructure.Kind(rawValue: kind.rawValue) {
             let structure = try PhantomStructure(kind: single, from: decoder, alsoAllowing: ["kind", "cell"])
             self.init(structure, cell: try c.decodeIfPresent(CellOutline.self, forKey: .cell))
@@ -213,16 +213,4 @@ public struct ComponentSummary: Codable, Equatable, Sendable {
         }
         return text
     }
-}
-
-/// The `kind:` of a mapping, with the allowed names (and the nearest one) when it is unknown.
-private func decodeKind<Kind: RawRepresentable & CaseIterable, Key: CodingKey>(
-    _: Kind.Type, from container: KeyedDecodingContainer<Key>, forKey key: Key
-) throws -> Kind where Kind.RawValue == String {
-    let name = try container.decode(String.self, forKey: key)
-    if let kind = Kind(rawValue: name) { return kind }
-    let allowed = Kind.allCases.map(\.rawValue)
-    let hint = nearestMatch(to: name, in: allowed).map { " (did you mean '\($0)'?)" } ?? ""
-    throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription:
-        "unknown kind '\(name)'\(hint); allowed: \(allowed.joined(separator: ", "))")
 }

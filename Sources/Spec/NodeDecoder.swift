@@ -162,8 +162,23 @@ extension NodeDecoder: SingleValueDecodingContainer {
         case is Int.Type: return try decode(Int.self) as! T
         case is String.Type: return try decode(String.self) as! T
         case is Bool.Type: return try decode(Bool.self) as! T
-        default: return try T(from: self)
+        default:
+            if let enumeration = type as? any (CaseIterable & RawRepresentable<String>).Type {
+                try checkCase(of: enumeration)
+            }
+            return try T(from: self)
         }
+    }
+
+    /// Throws a message listing the allowed values (and the nearest) when the scalar is not
+    /// one of a string enum's cases.
+    private func checkCase<E: CaseIterable & RawRepresentable>(of type: E.Type) throws where E.RawValue == String {
+        let value = try decode(String.self)
+        let names = type.allCases.map(\.rawValue)
+        guard !names.contains(value) else { return }
+        var message = "'\(value)' is not one of: \(names.joined(separator: ", "))"
+        if let suggestion = nearestMatch(to: value, in: names) { message += " (did you mean '\(suggestion)'?)" }
+        throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: message))
     }
 }
 

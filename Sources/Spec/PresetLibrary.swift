@@ -1,41 +1,62 @@
+import FluoCore
 import Foundation
 
-/// Phantom presets: YAML files in a `Phantoms/` folder, referenced from specs by file name
-/// without `.yaml`.
+/// Phantom presets: YAML files in `Phantoms/` folders, referenced from specs and the
+/// `phantom` command by file name without `.yaml`.
 ///
-/// The folder is, in order: `FLUOSYNTH_PHANTOMS` if set, `Phantoms/` in the working
-/// directory, or `Phantoms/` in a parent of the executable's folder (the package checkout
-/// the tool was built in).
+/// Folders searched, first match wins: an explicit folder (`--presets`),
+/// `$FLUOSYNTH_PHANTOMS`, `./Phantoms`, a `Phantoms` folder beside the executable or up to
+/// five folders above it (a build inside the package), and the package this file was
+/// compiled from.
 public struct PresetLibrary: Sendable {
-    /// The folder holding the presets, if any was found.
-    public let folder: String?
+    /// Existing folders, in search order.
+    public let folders: [String]
 
-    public init(folder: String?) { self.folder = folder }
+    public init(folders: [String]) { self.folders = folders }
 
-    /// The library found as described above.
-    public static func standard(executable: String = CommandLine.arguments[0]) -> PresetLibrary {
-        let manager = FileManager.default
-        if let folder = ProcessInfo.processInfo.environment["FLUOSYNTH_PHANTOMS"] { return PresetLibrary(folder: folder) }
-        if manager.fileExists(atPath: "Phantoms") { return PresetLibrary(folder: manager.currentDirectoryPath + "/Phantoms") }
-        var url = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
-        while url.path != "/" {
-            let candidate = url.appendingPathComponent("Phantoms").path
-            if manager.fileExists(atPath: candidate + "/microtubules.yaml") { return PresetLibrary(folder: candidate) }
-            url.deleteLastPathComponent()
+    /// The library with the standard search order, `override` first.
+    public static func standard(override: String? = nil) -> PresetLibrary {
+        var candidates: [String] = []
+        if let override { candidates.append(override) }
+        if let variable = ProcessInfo.processInfo.environment["FLUOSYNTH_PHANTOMS"], !variable.isEmpty { candidates.append(variable) }
+        candidates.append(FileManager.default.currentDirectoryPath + "/Phantoms")
+        if var folder = Bundle.main.executableURL?.resolvingSymlinksInPath().deletingLastPathComponent() {
+            for _ in 0..<6 {
+                candidates.append(folder.appendingPathComponent("Phantoms").path)
+                folder.deleteLastPathComponent()
+            }
         }
-        return PresetLibrary(folder: nil)
+        candidates.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Phantoms").path)
+        var seen = Set<String>()
+        return PresetLibrary(folders: candidates.map { URL(fileURLWithPath: $0).standardizedFileURL.path }.filter { path in
+            var isFolder: ObjCBool = false
+            return FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue && seen.insert(path).inserted
+        })
     }
 
     /// Preset names, sorted.
     public var names: [String] {
-        guard let folder, let files = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
-        return files.filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }.sorted()
+        let names = folders.flatMap { folder in
+            ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }
+        }
+        return Array(Set(names)).sorted()
     }
 
-    /// The file of preset `name`, if it exists.
+    /// The file of preset `name`, if any folder has it.
     public func path(of name: String) -> String? {
-        guard let folder, !name.contains("/") else { return nil }
-        let path = folder + "/" + name + ".yaml"
-        return FileManager.default.fileExists(atPath: path) ? path : nil
+        guard !name.contains("/") else { return nil }
+        return folders.map { "\($0)/\(name).yaml" }.first { FileManager.default.fileExists(atPath: $0) }
+    }
+
+    /// An existing file as given, else the preset of that name.
+    public func resolve(_ nameOrPath: String) throws -> String {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: nameOrPath, isDirectory: &isFolder), !isFolder.boolValue { return nameOrPath }
+        if let path = path(of: nameOrPath) { return path }
+        var message = "no such phantom file or preset"
+        if let suggestion = nearestMatch(to: nameOrPath, in: names) { message += " (did you mean '\(suggestion)'?)" }
+        message += folders.isEmpty ? "; no presets folder found" : "; presets: \(names.joined(separator: ", "))"
+        throw SpecError(file: nameOrPath, line: 0, column: 0, path: "", message: message)
     }
 }

@@ -35,7 +35,7 @@ public struct LoadedSpec: @unchecked Sendable {
     /// The parameters of the sample whose stream is `stream` (numbers drawn from ranges).
     public func sample(stream: RandomStream) throws -> Sample {
         let spec = try document.decode(DatasetSpec.self, resolution: .sample(stream.substream("spec")))
-        let phantom = try decodePhantom(.sample(stream.substream("phantom")))
+        let phantom = try decodePhantom(.sample(stream.substream("phantom-parameters")))
         var drawn = spec.drawn
         for (key, value) in phantom.drawn { drawn[(presetDocument == nil ? "" : "phantom.") + key] = value }
         return Sample(spec: spec.value, phantom: phantom.value, drawn: drawn)

@@ -59,11 +59,11 @@ public enum PredictRun {
             display.advance()
         }
         display.finish()
-        try write(means, to: request.output)
+        try TIFFWriter.write(hyperstack: means, to: request.output)
         log("wrote \(request.output): \(means[0][0].shape.map(String.init).joined(separator: "×")) × \(means[0].count) channel(s) × \(means.count) frame(s)")
         if architecture.probabilistic {
             let path = request.scaleOutput ?? scalePath(for: request.output)
-            try write(scales, to: path)
+            try TIFFWriter.write(hyperstack: scales, to: path)
             log("wrote \(path): Laplace scale (uncertainty)")
         }
     }
@@ -73,27 +73,5 @@ public enum PredictRun {
         let url = URL(fileURLWithPath: output)
         let stem = url.deletingPathExtension().path
         return stem + "-scale." + (url.pathExtension.isEmpty ? "tif" : url.pathExtension)
-    }
-
-    /// Frames of channel volumes as one ImageJ hyperstack (channel fastest, then slice, then frame).
-    static func write(_ frames: [[Volume]], to path: String) throws {
-        let first = frames[0][0]
-        if frames.count == 1 && frames[0].count == 1 {
-            try TIFFWriter.write(first, to: path, as: .float32)
-            return
-        }
-        let slices = first.rank == 3 ? first.shape[0] : 1
-        let plane = first.shape.suffix(2).reduce(1, *)
-        var data: [Float] = []
-        data.reserveCapacity(frames.count * frames[0].count * first.count)
-        for channels in frames {
-            for z in 0..<slices {
-                for channel in channels { data += channel.data[z * plane ..< (z + 1) * plane] }
-            }
-        }
-        let pages = frames.count * frames[0].count * slices
-        let planes = Volume(shape: [pages] + Array(first.shape.suffix(2)),
-                            spacingUm: [first.rank == 3 ? first.spacingUm[0] : 1] + Array(first.spacingUm.suffix(2)), data: data)
-        try TIFFWriter.write(planes: planes, channels: frames[0].count, frames: frames.count, to: path, as: .float32)
     }
 }

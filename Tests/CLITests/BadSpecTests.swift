@@ -46,7 +46,7 @@ struct BadSpecTests {
         ("    - {axis: x, factor: 2, mode: integrate}", "    - {axis: z, factor: 2, mode: integrate}", "conditions[0].acquisition.subsample[0].axis", "'z' does not exist in a 2-D image", nil),
         ("    - {axis: x, factor: 2, mode: integrate}", "    - {axis: x, factor: 40, mode: integrate}", "conditions[0].acquisition.subsample[0].factor", "larger than the x axis", nil),
         ("pixel_size_um: [0.05, 0.05]", "pixel_size_um: [0.05]", "pixel_size_um", "needs one value per axis", nil),
-        ("  model: born-wolf", "  model: born-wolff", "optics.model", "'born-wolff' is not one of the allowed values", nil),
+        ("  model: born-wolf", "  model: born-wolff", "optics.model", "'born-wolff' is not one of: gaussian, born-wolf, gibson-lanni, confocal, file (did you mean 'born-wolf'?)", nil),
         ("  persistence_length_um: 10", "  persistance_length_um: 10", "phantom.persistance_length_um", "did you mean 'persistence_length_um'", nil),
         ("  persistence_length_um: 10", "  persistence_length_um: -3", "phantom.persistence_length_um", "must be > 0", nil),
         ("  count: 5", "    count: 5", "", "YAML syntax", nil),
@@ -55,7 +55,7 @@ struct BadSpecTests {
         ("  - name: low", "  - name: GT", "conditions[0].name", "other than GT", nil),
         ("    quantum_efficiency: 0.8", "    quantum_efficiency: 1.5", "acquisition.camera.quantum_efficiency", "must be in (0, 1]", nil),
         ("shape: [32, 32]", "shape: [32, 32, 32, 32]", "shape", "needs 2 (y, x) or 3 (z, y, x) values", nil),
-        ("  formats: [tiff]", "  formats: [tif]", "output.formats[0]", "'tif' is not one of the allowed values", nil),
+        ("  formats: [tiff]", "  formats: [tif]", "output.formats[0]", "'tif' is not one of: tiff, npz, previews (did you mean 'tiff'?)", nil),
     ]
 
     @Test func everyBadSpecIsReportedAtItsKey() throws {

@@ -44,9 +44,9 @@ struct PresetTests {
         let outOfRange = folder + "/range.yaml"
         try "kind: mixture\ncomponents:\n  - kind: granules\n    radius_um: [0.3, 0.1]\n".write(toFile: outOfRange, atomically: true, encoding: .utf8)
         let cases: [([String], String)] = [
-            ([misspelt], "typo.yaml: persistance_length_um: unknown key 'persistance_length_um' (did you mean 'persistence_length_um'?)"),
-            ([outOfRange], "range.yaml: components[0].radius_um: needs min ≤ max"),
-            ([unknownKind], "kind.yaml: kind: unknown kind 'granule' (did you mean 'granules'?); allowed: microtubules, granules, spheres, mixture"),
+            ([misspelt], "typo.yaml:2:1: persistance_length_um: unknown key 'persistance_length_um' (did you mean 'persistence_length_um'?)"),
+            ([outOfRange], "range.yaml:4:5: components[0].radius_um: needs min ≤ max"),
+            ([unknownKind], "kind.yaml:1:7: kind: 'granule' is not one of: microtubules, granules, spheres, mixture (did you mean 'granules'?)"),
             (["microtubles"], "microtubles: no such phantom file or preset (did you mean 'microtubules'?)"),
             (["granules", "--shape", "4"], "--shape needs 2 (y,x) or 3 (z,y,x)"),
         ]

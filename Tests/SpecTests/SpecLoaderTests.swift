@@ -7,7 +7,7 @@ import Testing
 
 @Suite("Spec loading")
 struct SpecLoaderTests {
-    static let presets = PresetLibrary(folder: TestPaths.packageRoot + "/Phantoms")
+    static let presets = PresetLibrary(folders: [TestPaths.packageRoot + "/Phantoms"])
 
     static let yaml = """
         name: ranges
@@ -112,7 +112,7 @@ struct SchemaTests {
     @Test(.enabled(if: PythonReference.isAvailable))
     func everyExampleValidatesAndTyposDoNot() throws {
         let folder = TestPaths.temporaryDirectory("schema")
-        let presets = PresetLibrary(folder: TestPaths.packageRoot + "/Phantoms")
+        let presets = PresetLibrary(folders: [TestPaths.packageRoot + "/Phantoms"])
         try JSONSchemaGenerator.datasetSchema(presets: presets.names).write(toFile: folder + "/schema.json", atomically: true, encoding: .utf8)
         let examples = try FileManager.default.contentsOfDirectory(atPath: TestPaths.packageRoot + "/Examples")
             .filter { $0.hasSuffix(".yaml") && $0 != "k8s-indexed-job.yaml" }   // the Kubernetes job is not a spec

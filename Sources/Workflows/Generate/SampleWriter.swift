@@ -29,18 +29,7 @@ struct SampleWriter: Sendable {
     /// Channels as one TIFF: a plain image or stack for one channel, an ImageJ hyperstack
     /// (channel fastest) for several.
     static func write(_ channels: [Volume], to path: String, as type: TIFFSampleType) throws {
-        guard channels.count > 1 else { return try TIFFWriter.write(channels[0], to: path, as: type) }
-        let first = channels[0]
-        let planeSize = first.shape.suffix(2).reduce(1, *)
-        let planes = first.rank == 3 ? first.shape[0] : 1
-        var data = [Float]()
-        data.reserveCapacity(planeSize * planes * channels.count)
-        for z in 0..<planes {
-            for channel in channels { data += channel.data[z * planeSize ..< (z + 1) * planeSize] }
-        }
-        let spacing = first.rank == 3 ? first.spacingUm : [1] + first.spacingUm
-        let stack = Volume(shape: [planes * channels.count] + first.shape.suffix(2), spacingUm: spacing, data: data)
-        try TIFFWriter.write(planes: stack, channels: channels.count, frames: 1, to: path, as: type)
+        try TIFFWriter.write(hyperstack: [channels], to: path, as: type)
     }
 
     /// The channels of an image written by `write(_:to:as:)`.

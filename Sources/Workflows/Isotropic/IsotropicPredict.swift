@@ -55,7 +55,7 @@ public enum IsotropicPredict {
             throw TrainingError.mismatch(request.modelDirectory, "is a 3-D model; isotropic restoration uses a 2-D model of lateral slices")
         }
         let restored = try restore(stack, model: model, combination: request.combination, tiles: request.tiles, threads: request.threads)
-        try PredictRun.write([restored], to: request.output)
+        try TIFFWriter.write(hyperstack: [restored], to: request.output)
         log(String(format: "wrote %@: %@ at %.4g µm isotropic (σ = %.4g, %@ mean of the XZ and YZ views)",
                    request.output, restored[0].shape.map(String.init).joined(separator: "×"), stack.pixelSizeUm,
                    stack.zStepUm / stack.pixelSizeUm, request.combination.rawValue))

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FluoCore
 import Foundation
+import Spec
 import Workflows
 
 struct PhantomCommand: ParsableCommand {
@@ -68,9 +69,9 @@ struct PhantomCommand: ParsableCommand {
     func run() throws {
         let dims = shape.values
         let spacing = dims.count == 3 ? [zStepUm ?? pixelSizeUm, pixelSizeUm, pixelSizeUm] : [pixelSizeUm, pixelSizeUm]
-        let path = try PhantomPresets.resolve(presetOrFile, presetsFolder: presets)
-        let parameters = try PhantomPresets.load(path, rank: dims.count)
-        let sample = try PhantomWorkflow.generate(parameters, shape: dims, spacingUm: spacing, seed: seed, threads: threads)
+        let file = try PhantomFile(presetOrFile, presets: .standard(override: presets), rank: dims.count)
+        let sample = try PhantomWorkflow.generate(file, shape: dims, spacingUm: spacing, seed: seed, threads: threads)
+        let path = file.document.file
         try PhantomWorkflow.writeTIFF(sample, to: output)
         let channels = sample.channels.count > 1 ? ", \(sample.channels.count) channels" : ""
         print("wrote \(output): \(dims.map(String.init).joined(separator: "×"))\(channels) at \(spacing.map { String(format: "%.4g", $0) }.joined(separator: ", ")) µm from \(path)")
