@@ -65,35 +65,21 @@ public struct PerlinBackground: Codable, Equatable, Sendable {
     /// The background alone on the grid of `shape`/`spacingUm`.
     public func render(shape: [Int], spacingUm: [Double], stream: RandomStream) throws -> Volume {
         try validate()
-        var volume = Volume(shape: shape, spacingUm: spacingUm)
+        // Work on (z, y, x); a 2-D image is one plane (its z never moves off lattice plane 0).
         let rank = shape.count
-        let keys = (0..<octaves).map { stream.substream(UInt64($0)).key }
-        let weights = (0..<octaves).map { Foundation.pow(persistence, Double($0)) }
-        let frequencies = (0..<octaves).map { Foundation.pow(lacunarity, Double($0)) / featureSizeUm }
-        let totalWeight = weights.reduce(0, +)
-        let nz = rank == 3 ? shape[0] : 1, ny = shape[rank - 2], nx = shape[rank - 1]
-        let dz = rank == 3 ? spacingUm[0] : 0, dy = spacingUm[rank - 2], dx = spacingUm[rank - 1]
-        volume.data.withUnsafeMutableBufferPointer { out in
-            var flat = 0
-            for z in 0..<nz {
-                for y in 0..<ny {
-                    for x in 0..<nx {
-                        var sum = 0.0
-                        for o in 0..<octaves {
-                            let f = frequencies[o]
-                            let value = rank == 3
-                                ? PerlinNoise.noise3(Double(z) * dz * f, Double(y) * dy * f, Double(x) * dx * f, key: keys[o])
-                                : PerlinNoise.noise2(Double(y) * dy * f, Double(x) * dx * f, key: keys[o])
-                            sum += weights[o] * value
-                        }
-                        let unit = Swift.min(Swift.max(0.5 * (1 + sum / totalWeight), 0), 1)
-                        out[flat] = Float(offset + amplitude * unit)
-                        flat += 1
-                    }
-                }
-            }
+        let size = rank == 3 ? shape : [1] + shape
+        let spacing = rank == 3 ? spacingUm : [0] + spacingUm
+        var sum = [Double](repeating: 0, count: size.reduce(1, *))
+        var totalWeight = 0.0
+        for octave in 0..<octaves {
+            let weight = Foundation.pow(persistence, Double(octave))
+            let frequency = Foundation.pow(lacunarity, Double(octave)) / featureSizeUm
+            PerlinNoise.accumulate(into: &sum, shape: size, spacingUm: spacing, frequency: frequency, weight: weight,
+                                   key: stream.substream(UInt64(octave)).key, twoDimensional: rank == 2)
+            totalWeight += weight
         }
-        return volume
+        let data = sum.map { Float(offset + amplitude * Swift.min(Swift.max(0.5 * (1 + $0 / totalWeight), 0), 1)) }
+        return Volume(shape: shape, spacingUm: spacingUm, data: data)
     }
 
     /// `volume` plus the background.
@@ -105,6 +91,10 @@ public struct PerlinBackground: Codable, Equatable, Sendable {
 }
 
 /// Improved Perlin gradient noise with hashed lattice gradients.
+///
+/// Each octave hashes every lattice point it touches once into a table of gradients, and
+/// evaluates the per-axis cell index, offset and fade once per row, column and plane, so a
+/// sample costs a few table reads and multiply-adds.
 enum PerlinNoise {
     /// Quintic fade 6t⁵ − 15t⁴ + 10t³.
     @inline(__always) static func fade(_ t: Double) -> Double { t * t * t * (t * (t * 6 - 15) + 10) }
@@ -117,44 +107,74 @@ enum PerlinNoise {
     }
 
     /// 256 unit vectors at evenly spaced angles: 2-D gradients are drawn from them by hash.
-    static let circle: [(Double, Double)] = (0..<256).map { i in
+    static let circle: [SIMD3<Double>] = (0..<256).map { i in
         let angle = 2 * Double.pi * (Double(i) + 0.5) / 256
-        return (Foundation.sin(angle), Foundation.cos(angle))
+        return SIMD3(0, Foundation.sin(angle), Foundation.cos(angle))
     }
 
-    /// 2-D noise: gradients are unit vectors at one of 256 hashed angles.
-    static func noise2(_ y: Double, _ x: Double, key: UInt64) -> Double {
-        let y0 = Int(y.rounded(.down)), x0 = Int(x.rounded(.down))
-        let fy = y - Double(y0), fx = x - Double(x0)
-        func corner(_ dy: Int, _ dx: Int) -> Double {
-            let g = circle[Int(hash(key, y0 + dy, x0 + dx, 0) >> 56)]
-            return g.0 * (fy - Double(dy)) + g.1 * (fx - Double(dx))
-        }
-        let u = fade(fy), v = fade(fx)
-        let top = corner(0, 0) + v * (corner(0, 1) - corner(0, 0))
-        let bottom = corner(1, 0) + v * (corner(1, 1) - corner(1, 0))
-        // Unit gradients give |N| ≤ √2/2; scale to about [−1, 1].
-        return (top + u * (bottom - top)) * 2.0.squareRoot()
-    }
-
-    /// The 12 cube-edge gradient directions of improved Perlin noise.
-    static let gradients: [(Double, Double, Double)] = [
-        (1, 1, 0), (-1, 1, 0), (1, -1, 0), (-1, -1, 0), (1, 0, 1), (-1, 0, 1),
-        (1, 0, -1), (-1, 0, -1), (0, 1, 1), (0, -1, 1), (0, 1, -1), (0, -1, -1),
+    /// The 12 cube-edge gradient directions of improved Perlin noise (z, y, x).
+    static let edges: [SIMD3<Double>] = [
+        [1, 1, 0], [-1, 1, 0], [1, -1, 0], [-1, -1, 0], [1, 0, 1], [-1, 0, 1],
+        [1, 0, -1], [-1, 0, -1], [0, 1, 1], [0, -1, 1], [0, 1, -1], [0, -1, -1],
     ]
 
-    /// 3-D noise (z, y, x).
-    static func noise3(_ z: Double, _ y: Double, _ x: Double, key: UInt64) -> Double {
-        let z0 = Int(z.rounded(.down)), y0 = Int(y.rounded(.down)), x0 = Int(x.rounded(.down))
-        let fz = z - Double(z0), fy = y - Double(y0), fx = x - Double(x0)
-        func corner(_ dz: Int, _ dy: Int, _ dx: Int) -> Double {
-            let g = gradients[Int(hash(key, z0 + dz, y0 + dy, x0 + dx) % 12)]
-            return g.0 * (fz - Double(dz)) + g.1 * (fy - Double(dy)) + g.2 * (fx - Double(dx))
+    /// Where sample i of an axis falls on the lattice: cell, offset in it, fade of the offset.
+    struct AxisSamples {
+        let cell: [Int]
+        let offset: [Double]
+        let fade: [Double]
+        let first: Int
+
+        init(count: Int, spacingUm: Double, frequency: Double) {
+            let positions = (0..<count).map { Double($0) * spacingUm * frequency }
+            cell = positions.map { Int($0.rounded(.down)) }
+            offset = zip(positions, cell).map { $0 - Double($1) }
+            fade = offset.map(PerlinNoise.fade)
+            first = cell.first ?? 0
         }
-        let w = fade(fz), u = fade(fy), v = fade(fx)
-        func lerp(_ a: Double, _ b: Double, _ t: Double) -> Double { a + t * (b - a) }
-        let near = lerp(lerp(corner(0, 0, 0), corner(0, 0, 1), v), lerp(corner(0, 1, 0), corner(0, 1, 1), v), u)
-        let far = lerp(lerp(corner(1, 0, 0), corner(1, 0, 1), v), lerp(corner(1, 1, 0), corner(1, 1, 1), v), u)
-        return lerp(near, far, w)
+
+        /// Lattice points spanned (cells and their far corners).
+        var latticeCount: Int { (cell.last ?? 0) - first + 2 }
+    }
+
+    /// Adds `weight` × one octave of noise (about [−1, 1]) at `frequency` (1/µm) to `sum`,
+    /// a (z, y, x) grid. In 2-D the gradients lie in the plane and the value is scaled by √2
+    /// so its range is about [−1, 1] too.
+    static func accumulate(into sum: inout [Double], shape: [Int], spacingUm: [Double], frequency: Double,
+                           weight: Double, key: UInt64, twoDimensional: Bool) {
+        let axes = (0..<3).map { AxisSamples(count: shape[$0], spacingUm: spacingUm[$0], frequency: frequency) }
+        let (lz, ly, lx) = (axes[0].latticeCount, axes[1].latticeCount, axes[2].latticeCount)
+        var gradients = [SIMD3<Double>](repeating: .zero, count: lz * ly * lx)
+        for k in 0..<lz {
+            for j in 0..<ly {
+                for i in 0..<lx {
+                    let h = hash(key, axes[1].first + j, axes[2].first + i, twoDimensional ? 0 : axes[0].first + k)
+                    gradients[(k * ly + j) * lx + i] = twoDimensional ? circle[Int(h >> 56)] : edges[Int(h % 12)]
+                }
+            }
+        }
+        let scale = weight * (twoDimensional ? 2.0.squareRoot() : 1)
+        var flat = 0
+        for z in 0..<shape[0] {
+            let cz = axes[0].cell[z] - axes[0].first, fz = axes[0].offset[z], wz = axes[0].fade[z]
+            for y in 0..<shape[1] {
+                let cy = axes[1].cell[y] - axes[1].first, fy = axes[1].offset[y], wy = axes[1].fade[y]
+                for x in 0..<shape[2] {
+                    let cx = axes[2].cell[x] - axes[2].first, fx = axes[2].offset[x], wx = axes[2].fade[x]
+                    func corner(_ dz: Int, _ dy: Int, _ dx: Int) -> Double {
+                        let g = gradients[((cz + dz) * ly + cy + dy) * lx + cx + dx]
+                        return g.x * (fz - Double(dz)) + g.y * (fy - Double(dy)) + g.z * (fx - Double(dx))
+                    }
+                    func lerp(_ a: Double, _ b: Double, _ t: Double) -> Double { a + t * (b - a) }
+                    var value = lerp(lerp(corner(0, 0, 0), corner(0, 0, 1), wx), lerp(corner(0, 1, 0), corner(0, 1, 1), wx), wy)
+                    if !twoDimensional {
+                        let far = lerp(lerp(corner(1, 0, 0), corner(1, 0, 1), wx), lerp(corner(1, 1, 0), corner(1, 1, 1), wx), wy)
+                        value = lerp(value, far, wz)
+                    }
+                    sum[flat] += scale * value
+                    flat += 1
+                }
+            }
+        }
     }
 }
