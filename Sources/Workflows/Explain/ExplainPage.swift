@@ -26,6 +26,10 @@ public struct ExplainPage {
     public let html: String
     let figures: [PageFigure]
 
+    /// Width in CSS pixels of the field of view in a stage's picture (thumbnails and sweep
+    /// panels are smaller, at the same aspect).
+    static let pictureWidth = 380.0
+
     /// Stage titles for headings and the overview.
     static func title(of stage: String) -> String {
         switch stage {
@@ -60,13 +64,14 @@ public struct ExplainPage {
         let specimen = explanation.specimen, condition = explanation.trace.condition
         let count = specimen.dataset.conditions.count
         let conditions = count > 1 ? " (the first of \(count))" : ""
+        let heading = HTML.escape("How a microscope records sample \(specimen.index) of \(specimen.dataset.name)")
         let head = """
         <!DOCTYPE html>
         <html xmlns="http://www.w3.org/1999/xhtml" lang="en"><head><meta charset="utf-8"/>
         <meta name="viewport" content="width=device-width, initial-scale=1"/>
-        <title>\(HTML.escape("How a microscope records sample \(specimen.index) of \(specimen.dataset.name)"))</title>
+        <title>\(heading)</title>
         <style>\(PageStyle.css)</style></head><body>
-        <header class="title"><div><h1>\(HTML.escape("How a microscope records sample \(specimen.index) of \(specimen.dataset.name)"))</h1>
+        <header class="title"><div><h1>\(heading)</h1>
         <p>\(HTML.escape("Spec \(explanation.specPath) · condition “\(condition.name)”\(conditions) · channel 0 · made by fluosynth \(ToolInfo.version), the same pixels as fluosynth generate writes"))</p></div></header><main>
         """
         html = head + sections.map(\.html).joined(separator: "\n") + "</main><script>\(PageStyle.script)</script></body></html>\n"
@@ -76,7 +81,7 @@ public struct ExplainPage {
     static func sections(_ explanation: Explanation) -> [PageSection] {
         let trace = explanation.trace
         let fieldWidth = trace.stages[0].grid.extentUm(axis: trace.stages[0].grid.shape.count - 1).length
-        let views = StageViews(line: explanation.line, pixelsPerUm: 380 / fieldWidth)
+        let views = StageViews(line: explanation.line, pixelsPerUm: pictureWidth / fieldWidth)
         var sections = [overview(explanation, views: views)]
         for (index, stage) in trace.stages.enumerated() {
             let story = narrative(of: stage, index: index, explanation, views: views)
@@ -137,7 +142,7 @@ public struct ExplainPage {
 
     /// The pipeline at a glance: every stage small, in order.
     static func overview(_ explanation: Explanation, views: StageViews) -> PageSection {
-        let small = StageViews(line: views.line, pixelsPerUm: views.pixelsPerUm * 150 / 380)
+        let small = StageViews(line: views.line, pixelsPerUm: views.pixelsPerUm * 150 / pictureWidth)
         let items = explanation.trace.stages.enumerated().map { index, stage -> String in
             var figure = small.figures(of: stage.image, grid: stage.grid, name: StageViews.name(of: stage, index: index), caption: "")[0]
             figure.caption = ##"<a href="#stage-\##(index)">\##(index + 1). \##(HTML.escape(title(of: stage.name)))</a>"##
@@ -153,10 +158,10 @@ public struct ExplainPage {
     }
 
     static let notes = PageSection(id: "notes", title: "How to read this page", body: """
-        <p>Every grey picture is stretched between its own 0.1st and 99.9th percentiles, so brightness is \
+        <p>Every grey picture is stretched between its own 0.1 % and 99.9 % percentiles, so brightness is \
         comparable within a picture, not between pictures: read numbers from the tables and plots. Pictures are \
         shown at one physical scale (the scale bars), so a coarse camera pixel appears as a large block. \
-        PSF and OTF pictures are logarithmic (one colour step per factor of ten).</p>
+        PSF and OTF pictures are logarithmic: equal steps along the colour scale are equal factors.</p>
         <p>Lengths are in µm, spatial frequencies in cycles/µm. Intensities before the camera are in dye units: \
         the amount of fluorophore per ground-truth pixel, blurred and averaged but never scaled; the camera turns \
         them into photons with its photon scale.</p>

@@ -5,7 +5,7 @@ import Foundation
 enum SweepSection {
     static func section(_ explanation: Explanation, sweep: ParameterSweep, views: StageViews) -> PageSection {
         let points = explanation.sweepPoints
-        let small = StageViews(line: views.line, pixelsPerUm: views.pixelsPerUm * 220 / 380)
+        let small = StageViews(line: views.line, pixelsPerUm: views.pixelsPerUm * 220 / ExplainPage.pictureWidth)
         let label = { (value: Double) in "\(sweep.key.rawValue) = \(HTML.plain(value))" }
         let figures = points.enumerated().map { index, point -> PageFigure in
             var caption = "<b>\(HTML.escape(label(point.value)))</b>"
