@@ -38,8 +38,10 @@ final class ImagingCache: @unchecked Sendable {
         let stage = ConvolutionStage(psf: psf, boundary: boundary)
         lock.lock()
         defer { lock.unlock() }
-        if convolutions.count > 64 { convolutions.removeAll() }
-        return convolutions[key, default: stage]
+        if let existing = convolutions[key] { return existing }
+        if convolutions.count >= 64 { convolutions.removeAll() }
+        convolutions[key] = stage
+        return stage
     }
 
     /// The camera of `acquisition` for ground truth of `shape`.
@@ -52,12 +54,14 @@ final class ImagingCache: @unchecked Sendable {
             return camera
         }
         lock.unlock()
-        let camera = try acquisition.makeCamera(groundTruthShape: shape) { path in
+        guard let camera = try acquisition.makeCamera(groundTruthShape: shape, loadMap: { path in
             try TIFFReader.read(PSFFactory.resolve(path, relativeTo: folder)).volume()
-        }
+        }) else { return nil }
         lock.lock()
         defer { lock.unlock() }
-        if cameras.count > 64 { cameras.removeAll() }
-        return cameras[key, default: camera!]
+        if let existing = cameras[key] { return existing }
+        if cameras.count >= 64 { cameras.removeAll() }
+        cameras[key] = camera
+        return camera
     }
 }
