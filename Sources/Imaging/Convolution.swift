@@ -116,16 +116,34 @@ public final class FFTConvolver: @unchecked Sendable {
 
     /// spectrum ← spectrum · kernel spectrum (complex, elementwise).
     private func multiplySpectrum(_ spectrum: UnsafeMutablePointer<Float>) {
+        let count = fft.complexCount
+        guard threads > 1 && count > 8192 else {
+            return FFTConvolver.multiply(spectrum, by: kernelSpectrum.pointer, entries: 0..<count)
+        }
         nonisolated(unsafe) let s = spectrum
         nonisolated(unsafe) let k = kernelSpectrum.pointer
-        let chunks = Parallel.chunks(fft.complexCount, size: Swift.max(4096, fft.complexCount / threads + 1))
-        Parallel.forEach(chunks.count, threads: threads) { chunk in
-            for c in chunks[chunk] {
-                let re = s[2 * c], im = s[2 * c + 1]
-                let kr = k[2 * c], ki = k[2 * c + 1]
-                s[2 * c] = re * kr - im * ki
-                s[2 * c + 1] = re * ki + im * kr
-            }
+        let chunks = Parallel.chunks(count, size: count / threads + 1)
+        Parallel.forEach(chunks.count, threads: threads) { FFTConvolver.multiply(s, by: k, entries: chunks[$0]) }
+    }
+
+    /// s ← s · k for the complex entries `entries` of interleaved (re, im) arrays, four at a time.
+    static func multiply(_ s: UnsafeMutablePointer<Float>, by k: UnsafePointer<Float>, entries: Range<Int>) {
+        let a = UnsafeMutableRawPointer(s), b = UnsafeRawPointer(k)
+        var c = entries.lowerBound
+        while c + 4 <= entries.upperBound {
+            let x = a.loadUnaligned(fromByteOffset: 8 * c, as: SIMD8<Float>.self)
+            let y = b.loadUnaligned(fromByteOffset: 8 * c, as: SIMD8<Float>.self)
+            var product = SIMD8<Float>()
+            product.evenHalf = x.evenHalf * y.evenHalf - x.oddHalf * y.oddHalf
+            product.oddHalf = x.evenHalf * y.oddHalf + x.oddHalf * y.evenHalf
+            a.storeBytes(of: product, toByteOffset: 8 * c, as: SIMD8<Float>.self)
+            c += 4
+        }
+        while c < entries.upperBound {
+            let re = s[2 * c], im = s[2 * c + 1], kr = k[2 * c], ki = k[2 * c + 1]
+            s[2 * c] = re * kr - im * ki
+            s[2 * c + 1] = re * ki + im * kr
+            c += 1
         }
     }
 }
@@ -154,6 +172,7 @@ struct RowLayout: Sendable {
     }
 
     private func forRowBlocks(threads: Int, _ body: @Sendable (Range<Int>) -> Void) {
+        guard threads > 1 && transformRows > 256 else { return body(0..<transformRows) }
         let blocks = Parallel.chunks(transformRows, size: Swift.max(64, transformRows / Swift.max(1, threads) + 1))
         Parallel.forEach(blocks.count, threads: threads) { body(blocks[$0]) }
     }
