@@ -16,13 +16,13 @@ public final class Compute: @unchecked Sendable {
     /// Seed and step that fix the dropout masks of a pass.
     public var dropoutSeed: UInt64 = 0
     public var step: Int = 0
-    /// Floats of im2col buffer per worker: convolutions unfold the image in blocks of rows
-    /// that fit. 2²¹ floats (8 MiB) keeps a block in the caches and the products large.
-    public var columnBudget = 1 << 21
+    /// Floats of unfolded (im2col) or Winograd-transformed data per worker: convolutions work
+    /// on blocks of image rows that fit. 2¹⁸ floats (1 MiB) keeps a block in a core's L2 cache.
+    public var columnBudget = 1 << 18
     private let scratch: [[ScratchBuffer]]
 
-    /// Scratch slots per worker (a layer may need two buffers at once).
-    static let slots = 2
+    /// Scratch slots per worker (a layer may need three buffers at once).
+    static let slots = 3
 
     public init(threads: Int, training: Bool = false) {
         precondition(threads > 0, "Compute: threads must be positive")

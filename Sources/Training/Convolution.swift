@@ -3,13 +3,17 @@ import FluoCore
 /// A 2-D or 3-D convolution with "same" zero padding, stride 1 and a bias:
 /// y[n, o, p] = b[o] + Σ_{i, δ} w[o, i, δ] · x[n, i, p + δ − k/2], for odd kernel sizes k.
 ///
-/// Forward: per sample and block of image rows, im2col (`Im2Col`) and one `cblas_sgemm`,
-/// out (O × n) = W (O × K) · columns (K × n), K = I·kz·ky·kx; a 1×1 kernel multiplies the
-/// input directly. Backward, for input gradients: the transposed convolution, which for
-/// "same" padding and odd kernels is the convolution of ∂y with the kernel flipped in space
-/// and transposed in channels, w̃[i, o, δ] = w[o, i, k − 1 − δ], so it runs through the same
-/// forward code. For weights: ∂w = Σ_n ∂y_n (O × P) · columnsᵀ_n (P × K), one product per
-/// sample into its own buffer, then summed in sample order (thread-count independent).
+/// 2-D 3×3 kernels (CARE's usual choice) run through Winograd's F(2×2, 3×3)
+/// (`WinogradConvolution.swift`): 4 multiply-adds per output pixel and channel pair
+/// instead of 9. Other kernels run directly: per sample and block of image rows, im2col
+/// (`Im2Col`) and one `cblas_sgemm`, out (O × n) = W (O × K) · columns (K × n),
+/// K = I·kz·ky·kx; a 1×1 kernel multiplies the input directly.
+///
+/// Backward, for input gradients: the transposed convolution, which for "same" padding and
+/// odd kernels is the convolution of ∂y with the kernel rotated by 180° and transposed in
+/// channels, w̃[i, o, δ] = w[o, i, k − 1 − δ], so it runs through the same forward code. For
+/// weights: one sum per sample into its own buffer (directly ∂w = Σ ∂y_n (O × P) · columnsᵀ_n
+/// (P × K); Winograd ∂U_ξ = Σ ∂M_ξ V_ξᵀ), then summed in sample order (thread-count independent).
 public final class Convolution: Layer {
     public let inChannels: Int
     public let outChannels: Int
@@ -28,8 +32,11 @@ public final class Convolution: Layer {
     private var input: Tensor?
     private var output: Tensor?
     private var inputGradient: Tensor?
-    private var sampleGradients: [Float] = []
-    private var kernel: Size3 { Size3(kernelSize) }
+    /// Per-sample weight and bias gradients before the sum over the batch.
+    var sampleGradients: [Float] = []
+    /// Winograd-transformed filters (forward, or transposed for the input gradient).
+    var transformedFilters: [Float] = []
+    var kernel: Size3 { Size3(kernelSize) }
     private var kernelVolume: Int { kernelSize.reduce(1, *) }
 
     /// A convolution with Glorot-uniform weights (limit √(6 / (fan_in + fan_out)), fan =
@@ -57,7 +64,11 @@ public final class Convolution: Layer {
         output = y
         weight.value.withUnsafeBufferPointer { w in
             bias.value.withUnsafeBufferPointer { b in
-                Convolution.convolve(x, weights: w.baseAddress!, bias: b.baseAddress!, relu: fusedReLU, kernel: kernel, into: y, compute)
+                if usesWinograd {
+                    convolveWinograd(x, weights: w.baseAddress!, transposed: false, bias: b.baseAddress!, relu: fusedReLU, into: y, compute)
+                } else {
+                    Convolution.convolve(x, weights: w.baseAddress!, bias: b.baseAddress!, relu: fusedReLU, kernel: kernel, into: y, compute)
+                }
             }
         }
         return y
@@ -65,10 +76,16 @@ public final class Convolution: Layer {
 
     public func backward(_ dy: Tensor, _ compute: Compute) -> Tensor {
         guard let x = input else { preconditionFailure("Convolution.backward before forward") }
-        weightGradients(x, dy, compute)
+        if usesWinograd { weightGradientsWinograd(x, dy, compute) } else { weightGradients(x, dy, compute) }
         let dx = Tensor.reusing(inputGradient, shape: x.shape)
         inputGradient = dx
         guard needsInputGradient else { return dx }
+        if usesWinograd {
+            weight.value.withUnsafeBufferPointer { w in
+                convolveWinograd(dy, weights: w.baseAddress!, transposed: true, bias: nil, relu: false, into: dx, compute)
+            }
+            return dx
+        }
         // w̃[i, o, δ] = w[o, i, k − 1 − δ]
         let volume = kernelVolume
         var flipped = [Float](repeating: 0, count: weight.count)
@@ -121,25 +138,34 @@ public final class Convolution: Layer {
                               beta: first ? 0 : 1, c: dw, ldc: columnsK)
                     first = false
                 }
-                for o in 0..<outChannels {
-                    let channel = dyn + o * plane
-                    var sum: Float = 0
-                    for p in 0..<plane { sum += channel[p] }
-                    db[o] = sum
-                }
+                Convolution.sumPlanes(dyn, channels: outChannels, plane: plane, into: db)
             }
-            let weightCount = weight.count
-            weight.gradient.withUnsafeMutableBufferPointer { dw in
-                bias.gradient.withUnsafeMutableBufferPointer { db in
-                    nonisolated(unsafe) let dw = dw, db = db
-                    compute.parallelRanges(perSample, minimum: 4096) { range in
-                        for index in range {
-                            var sum: Float = 0
-                            for n in 0..<batch { sum += grads[n * perSample + index] }
-                            if index < weightCount { dw[index] = sum } else { db[index - weightCount] = sum }
-                        }
-                    }
-                }
+            var total = [Float](repeating: 0, count: perSample)
+            total.withUnsafeMutableBufferPointer { Convolution.sumSamples(grads, batch: batch, perSample: perSample, into: $0.baseAddress!, compute) }
+            weight.gradient = Array(total[..<(outChannels * columnsK)])
+            bias.gradient = Array(total[(outChannels * columnsK)...])
+        }
+    }
+
+    /// db[o] = Σ_p dy[o, p] for one sample's `channels` planes.
+    static func sumPlanes(_ dy: UnsafePointer<Float>, channels: Int, plane: Int, into db: UnsafeMutablePointer<Float>) {
+        for o in 0..<channels {
+            let channel = dy + o * plane
+            var sum: Float = 0
+            for p in 0..<plane { sum += channel[p] }
+            db[o] = sum
+        }
+    }
+
+    /// total[i] = Σ_n grads[n·perSample + i], summed in sample order, for i < perSample.
+    static func sumSamples(_ grads: UnsafePointer<Float>, batch: Int, perSample: Int,
+                           into total: UnsafeMutablePointer<Float>, _ compute: Compute) {
+        compute.parallelRanges(perSample, minimum: 4096) { range in
+            let out = total + range.lowerBound
+            out.update(from: grads + range.lowerBound, count: range.count)
+            for n in 1..<batch {
+                let sample = grads + n * perSample + range.lowerBound
+                for i in 0..<range.count { out[i] += sample[i] }
             }
         }
     }

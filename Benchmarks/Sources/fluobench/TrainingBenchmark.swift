@@ -24,8 +24,8 @@ struct TrainingBenchmark: ParsableCommand {
     @Option(help: "Threads.")
     var threads: Int = Parallel.availableCores
 
-    @Option(help: "im2col block budget in floats per worker.")
-    var columnBudget: Int = 1 << 21
+    @Option(help: "Block budget in floats per worker (unfolded or Winograd-transformed data; default: Compute's).")
+    var columnBudget: Int?
 
     @Flag(help: "Skip the CSBDeep/TensorFlow measurement.")
     var noPeer = false
@@ -41,7 +41,7 @@ struct TrainingBenchmark: ParsableCommand {
         let x = Tensor(shape: [batch, 1, size, size], values: (0..<(batch * size * size)).map { _ in Float(random.uniform()) })
         let y = Tensor(shape: x.shape, values: x.values.map { $0 + Float(0.1 * random.normal()) })
         let compute = Compute(threads: threads, training: true)
-        compute.columnBudget = columnBudget
+        if let columnBudget { compute.columnBudget = columnBudget }
         let loss = Loss(.mae)
         var adam = Adam(learningRate: 4e-4)
         let step = {

@@ -1,0 +1,249 @@
+/// Winograd's minimal filtering F(2×2, 3×3) for 2-D 3×3 convolutions with "same" zero padding
+/// (A. Lavin, S. Gray, "Fast algorithms for convolutional neural networks", CVPR 2016).
+///
+/// The image is cut into 2×2 output tiles (zero-extended past the right and bottom edges); the
+/// 4×4 input window d of a tile starts one pixel above and left of it. With the filter g (3×3),
+///
+///     Y = Aᵀ [(G g Gᵀ) ⊙ (Bᵀ d B)] A,
+///
+/// and summing over input channels inside the brackets turns the 16 element-wise products
+/// into 16 matrix products per block of tiles, M_ξ (O × T) = U_ξ (O × C) · V_ξ (C × T) with
+/// U = G g Gᵀ per (o, c) and V = Bᵀ d B per (c, tile): 4 multiply-adds per output pixel and
+/// channel pair instead of 9. Backward, with ∂M = A ∂Y Aᵀ per tile (the adjoint of the output
+/// transform), ∂U_ξ = Σ_tiles ∂M_ξ V_ξᵀ and ∂g = Gᵀ ∂U G. The matrices (interpolation points
+/// 0, ±1, ∞) have entries 0, ±1 and ±½ only, so the rounding error stays at the level of the
+/// direct sum (F(4×4, 3×3) saves more products but loses about 20× in accuracy):
+///
+///     Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1]
+///     G  = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]
+///     Aᵀ = [1 1 1 0; 0 1 −1 −1]
+///
+/// Layouts: transformed filters U[ξ][o][c]; transformed data V[ξ][c][t] and M, ∂M[ξ][o][t], for
+/// the T = rows × columns tiles of a block of tile rows, t = (tile row − first) · columns + tile
+/// column, ξ = 4i + j for row i and column j of the 4×4 transform. `columns` is the number of
+/// tiles along x rounded up to a multiple of 4: the transforms run on whole rows of tiles, four
+/// tiles per SIMD4 vector (even and odd pixels of a row split by `evenHalf`/`oddHalf`), and the
+/// extra tiles see zeros (so they add nothing to weight gradients).
+enum Winograd {
+    /// Transform positions per tile (4 × 4).
+    static let positions = 16
+
+    private typealias Vector = SIMD4<Float>
+
+    /// Tiles per row as stored (the tiles along x rounded up to a multiple of 4) and tile rows
+    /// for an image of `size` (2-D: z = 1).
+    static func grid(_ size: Size3) -> (columns: Int, rows: Int) { (((size.x + 1) / 2 + 3) / 4 * 4, (size.y + 1) / 2) }
+
+    /// Floats of transform scratch for images `width` pixels wide and blocks of `rows` tile rows.
+    static func scratchCount(width: Int, rows: Int) -> Int {
+        let columns = grid(Size3(z: 1, y: 1, x: width)).columns
+        return lineCount(columns) + (2 * rows + 2) * 4 * columns   // the input transform; the others need less
+    }
+
+    /// Floats of one image line: the tiles' pixels, one pixel of padding on the left and room
+    /// for the last 8-float load.
+    private static func lineCount(_ columns: Int) -> Int { 2 * columns + 8 }
+
+    /// U = G g Gᵀ for every filter of `weights` (O × C × 3 × 3, row-major) into `u` (16 × O × C).
+    /// `transposed`: the filters of the transposed convolution instead, g̃[c][o] = g[o][c] rotated
+    /// by 180°, into `u` (16 × C × O) — the input gradient is the convolution of ∂y with them.
+    static func transformFilters(_ weights: UnsafePointer<Float>, outChannels: Int, inChannels: Int, transposed: Bool,
+                                 into u: UnsafeMutablePointer<Float>) {
+        let pairs = outChannels * inChannels
+        for o in 0..<outChannels {
+            for c in 0..<inChannels {
+                let f = weights + (o * inChannels + c) * 9
+                // Rows of g (x in lanes 0…2).
+                func row(_ a: Int) -> Vector {
+                    transposed ? Vector(f[8 - 3 * a], f[7 - 3 * a], f[6 - 3 * a], 0) : Vector(f[3 * a], f[3 * a + 1], f[3 * a + 2], 0)
+                }
+                let g0 = row(0), g1 = row(1), g2 = row(2)
+                let pair = transposed ? c * outChannels + o : o * inChannels + c
+                // Row i of G g, times Gᵀ on the right.
+                func put(_ i: Int, _ r: Vector) {
+                    let p = u + 4 * i * pairs + pair
+                    p[0] = r.x
+                    p[pairs] = 0.5 * (r.x + r.y + r.z)
+                    p[2 * pairs] = 0.5 * (r.x - r.y + r.z)
+                    p[3 * pairs] = r.z
+                }
+                put(0, g0)
+                put(1, 0.5 * (g0 + g1 + g2))
+                put(2, 0.5 * (g0 - g1 + g2))
+                put(3, g2)
+            }
+        }
+    }
+
+    /// ∂g = Gᵀ ∂U G for every (o, c): `du` (16 × O × C) into `dw` (O × C × 3 × 3).
+    static func filterGradient(_ du: UnsafePointer<Float>, pairs: Int, into dw: UnsafeMutablePointer<Float>) {
+        for pair in 0..<pairs {
+            // (∂U G) row by row (lanes 0…2 hold b), then Gᵀ on the left.
+            func row(_ i: Int) -> Vector {
+                let p = du + 4 * i * pairs + pair
+                let u0 = p[0], u1 = p[pairs], u2 = p[2 * pairs], u3 = p[3 * pairs]
+                return Vector(u0 + 0.5 * (u1 + u2), 0.5 * (u1 - u2), 0.5 * (u1 + u2) + u3, 0)
+            }
+            let t0 = row(0), t1 = row(1), t2 = row(2), t3 = row(3)
+            func put(_ a: Int, _ r: Vector) {
+                let out = dw + pair * 9 + 3 * a
+                out[0] = r.x
+                out[1] = r.y
+                out[2] = r.z
+            }
+            put(0, t0 + 0.5 * (t1 + t2))
+            put(1, 0.5 * (t1 - t2))
+            put(2, 0.5 * (t1 + t2) + t3)
+        }
+    }
+
+    /// V = Bᵀ d B for every channel of one sample `x` (C planes of `size`) and every tile of
+    /// tile rows `rows`, into `v` (16 × C × T).
+    ///
+    /// Bᵀ along x once per image row (rows 2·first − 1 … 2·last + 2, zero outside the image):
+    /// the row goes to a padded line, line[j] = x[j − 1], and tile k covers line[2k …< 2k + 4]
+    /// (d0, d2 even pixels, d1, d3 odd ones); then Bᵀ along y over four such rows per tile row.
+    static func transformInput(_ x: UnsafePointer<Float>, channels: Int, size: Size3, rows: Range<Int>,
+                               into v: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
+        let columns = grid(size).columns, count = rows.count * columns, position = channels * count
+        let line = scratch, transformed = scratch + lineCount(columns), rowStride = 4 * columns
+        line.update(repeating: 0, count: lineCount(columns))
+        for c in 0..<channels {
+            let plane = x + c * size.y * size.x
+            for r in 0..<(2 * rows.count + 2) {
+                let row = 2 * rows.lowerBound - 1 + r
+                let out = transformed + r * rowStride
+                guard row >= 0 && row < size.y else {
+                    out.update(repeating: 0, count: rowStride)
+                    continue
+                }
+                (line + 1).update(from: plane + row * size.x, count: size.x)
+                for k in stride(from: 0, to: columns, by: 4) {
+                    let left = load8(line + 2 * k), right = load8(line + 2 * k + 2)
+                    let d0 = left.evenHalf, d1 = left.oddHalf, d2 = right.evenHalf, d3 = right.oddHalf
+                    store(d0 - d2, out + k)
+                    store(d1 + d2, out + columns + k)
+                    store(d2 - d1, out + 2 * columns + k)
+                    store(d1 - d3, out + 3 * columns + k)
+                }
+            }
+            for tileRow in 0..<rows.count {
+                for j in 0..<4 {
+                    let input = transformed + 2 * tileRow * rowStride + j * columns
+                    let out = v + (j * channels + c) * count + tileRow * columns
+                    for k in stride(from: 0, to: columns, by: 4) {
+                        let d0 = load(input + k), d1 = load(input + rowStride + k)
+                        let d2 = load(input + 2 * rowStride + k), d3 = load(input + 3 * rowStride + k)
+                        store(d0 - d2, out + k)
+                        store(d1 + d2, out + 4 * position + k)
+                        store(d2 - d1, out + 8 * position + k)
+                        store(d1 - d3, out + 12 * position + k)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Y = Aᵀ M A for every channel and tile of `m` (16 × O × T, tile rows `rows`) into one
+    /// sample `y` (O planes of `size`), then + bias and max(0, ·) if `relu`.
+    static func transformOutput(_ m: UnsafePointer<Float>, channels: Int, size: Size3, rows: Range<Int>,
+                                bias: UnsafePointer<Float>?, relu: Bool,
+                                into y: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
+        let columns = grid(size).columns, count = rows.count * columns, step = 4 * channels * count
+        let line = scratch, half = scratch + lineCount(columns)
+        for o in 0..<channels {
+            let plane = y + o * size.y * size.x
+            let b = bias?[o] ?? 0
+            for tileRow in 0..<rows.count {
+                // Aᵀ along y: half[i][j] (2 × 4 lines of tiles).
+                for j in 0..<4 {
+                    let input = m + (j * channels + o) * count + tileRow * columns
+                    let top = half + j * columns, bottom = half + (4 + j) * columns
+                    for k in stride(from: 0, to: columns, by: 4) {
+                        let m1 = load(input + step + k), m2 = load(input + 2 * step + k)
+                        store(load(input + k) + m1 + m2, top + k)
+                        store(m1 - m2 - load(input + 3 * step + k), bottom + k)
+                    }
+                }
+                // Aᵀ along x, the two outputs of each tile side by side, then bias and ReLU.
+                for i in 0..<2 {
+                    let row = 2 * (rows.lowerBound + tileRow) + i
+                    guard row < size.y else { break }
+                    let input = half + 4 * i * columns
+                    for k in stride(from: 0, to: columns, by: 4) {
+                        let m1 = load(input + columns + k), m2 = load(input + 2 * columns + k)
+                        let even = load(input + k) + m1 + m2, odd = m1 - m2 - load(input + 3 * columns + k)
+                        store(Vector(even.x, odd.x, even.y, odd.y), line + 2 * k)
+                        store(Vector(even.z, odd.z, even.w, odd.w), line + 2 * k + 4)
+                    }
+                    let destination = plane + row * size.x
+                    if relu {
+                        for p in 0..<size.x { destination[p] = Swift.max(0, line[p] + b) }
+                    } else {
+                        for p in 0..<size.x { destination[p] = line[p] + b }
+                    }
+                }
+            }
+        }
+    }
+
+    /// ∂M = A ∂Y Aᵀ for every channel of one sample `dy` (O planes of `size`) and every tile
+    /// of tile rows `rows`, into `dm` (16 × O × T).
+    ///
+    /// A along x once per image row (in a line zero past the image; tile k covers line[2k],
+    /// line[2k + 1]), then A along y over the two rows of each tile row (zero below the image).
+    static func transformGradient(_ dy: UnsafePointer<Float>, channels: Int, size: Size3, rows: Range<Int>,
+                                  into dm: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
+        let columns = grid(size).columns, count = rows.count * columns, position = channels * count
+        let line = scratch, transformed = scratch + lineCount(columns), rowStride = 4 * columns
+        line.update(repeating: 0, count: lineCount(columns))
+        for o in 0..<channels {
+            let plane = dy + o * size.y * size.x
+            for r in 0..<(2 * rows.count) {
+                let row = 2 * rows.lowerBound + r
+                let out = transformed + r * rowStride
+                guard row < size.y else {
+                    out.update(repeating: 0, count: rowStride)
+                    continue
+                }
+                line.update(from: plane + row * size.x, count: size.x)
+                for k in stride(from: 0, to: columns, by: 4) {
+                    let pixels = load8(line + 2 * k)
+                    let d0 = pixels.evenHalf, d1 = pixels.oddHalf
+                    store(d0, out + k)
+                    store(d0 + d1, out + columns + k)
+                    store(d0 - d1, out + 2 * columns + k)
+                    store(-d1, out + 3 * columns + k)
+                }
+            }
+            for tileRow in 0..<rows.count {
+                for j in 0..<4 {
+                    let input = transformed + 2 * tileRow * rowStride + j * columns
+                    let out = dm + (j * channels + o) * count + tileRow * columns
+                    for k in stride(from: 0, to: columns, by: 4) {
+                        let d0 = load(input + k), d1 = load(input + rowStride + k)
+                        store(d0, out + k)
+                        store(d0 + d1, out + 4 * position + k)
+                        store(d0 - d1, out + 8 * position + k)
+                        store(-d1, out + 12 * position + k)
+                    }
+                }
+            }
+        }
+    }
+
+    @inline(__always)
+    private static func load(_ pointer: UnsafePointer<Float>) -> Vector {
+        UnsafeRawPointer(pointer).loadUnaligned(as: Vector.self)
+    }
+
+    @inline(__always)
+    private static func load8(_ pointer: UnsafePointer<Float>) -> SIMD8<Float> {
+        UnsafeRawPointer(pointer).loadUnaligned(as: SIMD8<Float>.self)
+    }
+
+    @inline(__always)
+    private static func store(_ vector: Vector, _ pointer: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(pointer).storeBytes(of: vector, as: Vector.self)
+    }
+}
