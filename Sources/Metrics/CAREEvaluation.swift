@@ -91,7 +91,7 @@ public struct CAREEvaluation: Codable, Equatable, Sendable {
     /// Step 1: (y − p_low) / (p_high − p_low + 10⁻²⁰), unclipped. Throws for a ground truth
     /// whose percentiles coincide (no contrast to normalise).
     public func normalizedGroundTruth(_ groundTruth: Volume) throws -> Volume {
-        let p = CAREEvaluation.percentiles(groundTruth.data, [lowPercentile, highPercentile])
+        let p = Percentile.values(groundTruth.data, [lowPercentile, highPercentile])
         guard p[1] > p[0] else {
             throw MetricsError.degenerate("the ground truth has no contrast: its \(lowPercentile) and \(highPercentile) percentiles are both \(p[0])")
         }
@@ -124,16 +124,5 @@ public struct CAREEvaluation: Codable, Equatable, Sendable {
             sum + ImageMetrics.ssim(reference.plane(z), test.plane(z), dataRange: 1)
         }
         return (total / Double(reference.shape[0]), 2)
-    }
-
-    /// Percentiles (0–100) with NumPy's default linear interpolation: the value at rank
-    /// h = q/100·(n − 1) of the sorted data, interpolated between ⌊h⌋ and ⌈h⌉.
-    static func percentiles(_ data: [Float], _ qs: [Double]) -> [Double] {
-        let sorted = data.sorted()
-        return qs.map { q in
-            let h = q / 100 * Double(sorted.count - 1)
-            let below = Int(h.rounded(.down)), above = Swift.min(below + 1, sorted.count - 1)
-            return Double(sorted[below]) + (h - Double(below)) * (Double(sorted[above]) - Double(sorted[below]))
-        }
     }
 }

@@ -27,14 +27,14 @@ public struct OutputSpec: Codable, Equatable, Sendable {
     public var previews: Int
     /// Percentile normalisation of each npz image, as CSBDeep's `create_patches` does
     /// before saving (default 1 and 99.8); `none` keeps raw values.
-    public var npzNormalization: PercentileRange?
+    public var npzNormalization: PercentileNormalization?
     /// Resample each input back onto the ground truth's grid (linear, the resampling's
     /// inverse), so pairs have equal shapes as CSBDeep's upsampling and isotropic models
     /// expect (default false: inputs keep the camera's grid).
     public var inputOnGroundTruthGrid: Bool
 
     public init(directory: String = "", formats: [Format] = Format.allCases, dtype: TIFFSampleType = .float32,
-                split: Split = Split(), previews: Int = 8, npzNormalization: PercentileRange? = PercentileRange(),
+                split: Split = Split(), previews: Int = 8, npzNormalization: PercentileNormalization? = PercentileNormalization(),
                 inputOnGroundTruthGrid: Bool = false) {
         self.directory = directory
         self.formats = formats
@@ -62,7 +62,7 @@ public struct OutputSpec: Codable, Equatable, Sendable {
         if (try? c.decodeIfPresent(String.self, forKey: .npzNormalization)) == "none" {
             npzNormalization = nil
         } else {
-            npzNormalization = try c.decodeIfPresent(PercentileRange.self, forKey: .npzNormalization) ?? PercentileRange()
+            npzNormalization = try c.decodeIfPresent(PercentileNormalization.self, forKey: .npzNormalization) ?? PercentileNormalization()
         }
         inputOnGroundTruthGrid = try c.decodeIfPresent(Bool.self, forKey: .inputOnGroundTruthGrid) ?? false
     }
@@ -84,7 +84,10 @@ public struct OutputSpec: Codable, Equatable, Sendable {
         try check(!formats.isEmpty, "formats", "needs at least one of \(Format.allCases.map(\.rawValue).joined(separator: ", "))")
         try check(previews >= 0, "previews", "must be ≥ 0, got \(previews)")
         try nested("split.") { try split.validate() }
-        try nested("npz_normalization.") { try npzNormalization?.validate() }
+        if let npzNormalization {
+            try check(npzNormalization.isValid, "npz_normalization.low",
+                      "needs 0 ≤ low < high ≤ 100, got \(npzNormalization.low) and \(npzNormalization.high)")
+        }
     }
 }
 
@@ -132,29 +135,5 @@ public struct Split: Codable, Equatable, Sendable {
     public func name(of index: Int, samples: Int) -> String {
         let c = counts(samples: samples)
         return index < c[0] ? "train" : index < c[0] + c[1] ? "val" : "test"
-    }
-}
-
-/// A low and a high percentile for normalisation, (x − p_low)/(p_high − p_low).
-public struct PercentileRange: Codable, Equatable, Sendable {
-    public var low: Double
-    public var high: Double
-
-    public init(low: Double = 1, high: Double = 99.8) {
-        self.low = low
-        self.high = high
-    }
-
-    public enum CodingKeys: String, CodingKey, CaseIterable { case low, high }
-
-    public init(from decoder: Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        low = try c.decodeIfPresent(Double.self, forKey: .low) ?? 1
-        high = try c.decodeIfPresent(Double.self, forKey: .high) ?? 99.8
-    }
-
-    func validate() throws {
-        try check(0 <= low && low < high && high <= 100, "low", "needs 0 ≤ low < high ≤ 100, got \(low) and \(high)")
     }
 }

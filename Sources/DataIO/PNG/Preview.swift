@@ -10,16 +10,16 @@ public struct ContrastStretch: Equatable, Sendable {
         self.high = high
     }
 
-    /// The values at the `lowPercentile` and `highPercentile` (0–100) of `values`, by the
-    /// nearest-rank rule on the sorted values. A flat image maps to black.
+    /// The values at the `lowPercentile` and `highPercentile` (0–100) of the finite `values`
+    /// (`Percentile.values`). A flat image maps to black.
     public static func percentiles(of values: [Float], low lowPercentile: Double = 0.1,
                                    high highPercentile: Double = 99.9) -> ContrastStretch {
         precondition(!values.isEmpty && 0 <= lowPercentile && lowPercentile <= highPercentile && highPercentile <= 100,
                      "percentiles need values and 0 ≤ low ≤ high ≤ 100")
-        let sorted = values.filter { $0.isFinite }.sorted()
-        guard !sorted.isEmpty else { return ContrastStretch(low: 0, high: 0) }
-        func rank(_ p: Double) -> Float { sorted[Swift.min(sorted.count - 1, Int((p / 100 * Double(sorted.count - 1)).rounded()))] }
-        return ContrastStretch(low: rank(lowPercentile), high: rank(highPercentile))
+        let finite = values.filter { $0.isFinite }
+        guard !finite.isEmpty else { return ContrastStretch(low: 0, high: 0) }
+        let p = Percentile.values(finite, [lowPercentile, highPercentile])
+        return ContrastStretch(low: Float(p[0]), high: Float(p[1]))
     }
 
     /// 255 (v − low)/(high − low), rounded and clipped to 0…255 (0 when high ≤ low).

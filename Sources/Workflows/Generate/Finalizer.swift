@@ -54,26 +54,9 @@ struct Finalizer {
         var values = [Float]()
         values.reserveCapacity(samples.count * samples[0].count * image.count)
         for channels in samples {
-            for channel in channels { values += output.npzNormalization.map { Normalization.percentile(channel.data, $0) } ?? channel.data }
+            for channel in channels { values += output.npzNormalization?.normalized(channel.data) ?? channel.data }
         }
         return NumpyArray(shape: [samples.count, samples[0].count] + image.shape, values: values)
-    }
-}
-
-/// Percentile normalisation (x − p_low)/(p_high − p_low + 1e-20), CSBDeep's `normalize_mi_ma`.
-enum Normalization {
-    static func percentile(_ values: [Float], _ range: PercentileRange) -> [Float] {
-        let sorted = values.sorted()
-        func at(_ p: Double) -> Float {
-            // Linear interpolation between order statistics, as numpy.percentile.
-            let position = p / 100 * Double(sorted.count - 1)
-            let lower = Int(position.rounded(.down)), upper = Swift.min(lower + 1, sorted.count - 1)
-            let t = Float(position - Double(lower))
-            return sorted[lower] * (1 - t) + sorted[upper] * t
-        }
-        let low = at(range.low), high = at(range.high)
-        let scale = 1 / (high - low + 1e-20)
-        return values.map { ($0 - low) * scale }
     }
 }
 

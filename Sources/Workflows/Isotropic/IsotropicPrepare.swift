@@ -137,10 +137,7 @@ public enum IsotropicPrepare {
     /// Each channel of a (channels × pixels) array normalised by its own percentiles.
     static func normalized(_ values: [Float], channels: Int, _ normalization: PercentileNormalization) -> [Float] {
         let size = values.count / channels
-        return (0..<channels).flatMap { c -> [Float] in
-            let channel = Array(values[c * size ..< (c + 1) * size])
-            return normalization.apply(channel, range: normalization.range(of: channel))
-        }
+        return (0..<channels).flatMap { c in normalization.normalized(Array(values[c * size ..< (c + 1) * size])) }
     }
 }
 

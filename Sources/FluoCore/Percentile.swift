@@ -1,30 +1,4 @@
-/// CSBDeep's percentile normalisation (`csbdeep.utils.normalize` / `PercentileNormalizer`):
-/// x ↦ (x − p_low) / (p_high − p_low + 10⁻²⁰), p the `low`-th and `high`-th percentiles of the
-/// image (per channel), no clipping. Prediction maps the network output back with the input's
-/// percentiles: mean·(p_high − p_low) + p_low, scale·(p_high − p_low).
-public struct PercentileNormalization: Codable, Equatable, Sendable {
-    /// Percentiles, 0–100. The defaults: 1 and 99.8.
-    public var low: Double
-    public var high: Double
-    public static let epsilon = 1e-20
-
-    public init(low: Double = 1, high: Double = 99.8) {
-        self.low = low
-        self.high = high
-    }
-
-    /// (p_low, p_high) of `values`.
-    public func range(of values: [Float]) -> (low: Float, high: Float) {
-        let p = Percentile.values(values, [low, high])
-        return (Float(p[0]), Float(p[1]))
-    }
-
-    /// The normalised values.
-    public func apply(_ values: [Float], range: (low: Float, high: Float)) -> [Float] {
-        let scale = Float(1 / (Double(range.high - range.low) + Self.epsilon))
-        return values.map { ($0 - range.low) * scale }
-    }
-}
+import Foundation
 
 /// Percentiles with NumPy's default linear interpolation: for q in [0, 100], the value at
 /// rank h = q/100·(n − 1) of the sorted data, interpolated between ⌊h⌋ and ⌈h⌉.
@@ -41,7 +15,7 @@ public enum Percentile {
     }
 
     /// The k-th smallest element (Hoare's quickselect with a median-of-three pivot); reorders `data`.
-    static func select(_ data: inout [Float], _ k: Int) -> Float {
+    @usableFromInline static func select(_ data: inout [Float], _ k: Int) -> Float {
         data.withUnsafeMutableBufferPointer { a in
             var low = 0, high = a.count - 1
             while high > low {
