@@ -149,12 +149,7 @@ public final class Convolution: Layer {
 
     /// db[o] = Σ_p dy[o, p] for one sample's `channels` planes.
     static func sumPlanes(_ dy: UnsafePointer<Float>, channels: Int, plane: Int, into db: UnsafeMutablePointer<Float>) {
-        for o in 0..<channels {
-            let channel = dy + o * plane
-            var sum: Float = 0
-            for p in 0..<plane { sum += channel[p] }
-            db[o] = sum
-        }
+        for o in 0..<channels { db[o] = SIMDSum.sum(dy + o * plane, count: plane) }
     }
 
     /// total[i] = Σ_n grads[n·perSample + i], summed in sample order, for i < perSample.

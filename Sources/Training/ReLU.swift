@@ -24,9 +24,19 @@ public final class ReLU: Layer {
 
     public func backward(_ dy: Tensor, _ compute: Compute) -> Tensor {
         guard let y = output else { preconditionFailure("ReLU.backward before forward") }
-        let gradient = dy.pointer, values = y.pointer
+        let gradient = dy.pointer, values = UnsafePointer(y.pointer)
         compute.parallelRanges(dy.count) { range in
-            for i in range where values[i] <= 0 { gradient[i] = 0 }
+            // SIMD selects: about half the signs are random, which defeats branch prediction.
+            var i = range.lowerBound
+            while i + 4 <= range.upperBound {
+                let cut = values.load(at: i) .<= 0
+                gradient.store(gradient.load(at: i).replacing(with: 0, where: cut), at: i)
+                i += 4
+            }
+            while i < range.upperBound {
+                if values[i] <= 0 { gradient[i] = 0 }
+                i += 1
+            }
         }
         return dy
     }

@@ -119,12 +119,12 @@ enum Winograd {
                 }
                 (line + 1).update(from: plane + row * size.x, count: size.x)
                 for k in stride(from: 0, to: columns, by: 4) {
-                    let left = load8(line + 2 * k), right = load8(line + 2 * k + 2)
+                    let left = line.load(SIMD8<Float>.self, at: 2 * k), right = line.load(SIMD8<Float>.self, at: 2 * k + 2)
                     let d0 = left.evenHalf, d1 = left.oddHalf, d2 = right.evenHalf, d3 = right.oddHalf
-                    store(d0 - d2, out + k)
-                    store(d1 + d2, out + columns + k)
-                    store(d2 - d1, out + 2 * columns + k)
-                    store(d1 - d3, out + 3 * columns + k)
+                    out.store(d0 - d2, at: k)
+                    out.store(d1 + d2, at: columns + k)
+                    out.store(d2 - d1, at: 2 * columns + k)
+                    out.store(d1 - d3, at: 3 * columns + k)
                 }
             }
             for tileRow in 0..<rows.count {
@@ -132,12 +132,12 @@ enum Winograd {
                     let input = transformed + 2 * tileRow * rowStride + j * columns
                     let out = v + (j * channels + c) * count + tileRow * columns
                     for k in stride(from: 0, to: columns, by: 4) {
-                        let d0 = load(input + k), d1 = load(input + rowStride + k)
-                        let d2 = load(input + 2 * rowStride + k), d3 = load(input + 3 * rowStride + k)
-                        store(d0 - d2, out + k)
-                        store(d1 + d2, out + 4 * position + k)
-                        store(d2 - d1, out + 8 * position + k)
-                        store(d1 - d3, out + 12 * position + k)
+                        let d0 = input.load(at: k), d1 = input.load(at: rowStride + k)
+                        let d2 = input.load(at: 2 * rowStride + k), d3 = input.load(at: 3 * rowStride + k)
+                        out.store(d0 - d2, at: k)
+                        out.store(d1 + d2, at: 4 * position + k)
+                        out.store(d2 - d1, at: 8 * position + k)
+                        out.store(d1 - d3, at: 12 * position + k)
                     }
                 }
             }
@@ -160,9 +160,9 @@ enum Winograd {
                     let input = m + (j * channels + o) * count + tileRow * columns
                     let top = half + j * columns, bottom = half + (4 + j) * columns
                     for k in stride(from: 0, to: columns, by: 4) {
-                        let m1 = load(input + step + k), m2 = load(input + 2 * step + k)
-                        store(load(input + k) + m1 + m2, top + k)
-                        store(m1 - m2 - load(input + 3 * step + k), bottom + k)
+                        let m1 = input.load(at: step + k), m2 = input.load(at: 2 * step + k)
+                        top.store(input.load(at: k) + m1 + m2, at: k)
+                        bottom.store(m1 - m2 - input.load(at: 3 * step + k), at: k)
                     }
                 }
                 // Aᵀ along x, the two outputs of each tile side by side, then bias and ReLU.
@@ -171,10 +171,10 @@ enum Winograd {
                     guard row < size.y else { break }
                     let input = half + 4 * i * columns
                     for k in stride(from: 0, to: columns, by: 4) {
-                        let m1 = load(input + columns + k), m2 = load(input + 2 * columns + k)
-                        let even = load(input + k) + m1 + m2, odd = m1 - m2 - load(input + 3 * columns + k)
-                        store(Vector(even.x, odd.x, even.y, odd.y), line + 2 * k)
-                        store(Vector(even.z, odd.z, even.w, odd.w), line + 2 * k + 4)
+                        let m1 = input.load(at: columns + k), m2 = input.load(at: 2 * columns + k)
+                        let even = input.load(at: k) + m1 + m2, odd = m1 - m2 - input.load(at: 3 * columns + k)
+                        line.store(Vector(even.x, odd.x, even.y, odd.y), at: 2 * k)
+                        line.store(Vector(even.z, odd.z, even.w, odd.w), at: 2 * k + 4)
                     }
                     let destination = plane + row * size.x
                     if relu {
@@ -208,12 +208,12 @@ enum Winograd {
                 }
                 line.update(from: plane + row * size.x, count: size.x)
                 for k in stride(from: 0, to: columns, by: 4) {
-                    let pixels = load8(line + 2 * k)
+                    let pixels = line.load(SIMD8<Float>.self, at: 2 * k)
                     let d0 = pixels.evenHalf, d1 = pixels.oddHalf
-                    store(d0, out + k)
-                    store(d0 + d1, out + columns + k)
-                    store(d0 - d1, out + 2 * columns + k)
-                    store(-d1, out + 3 * columns + k)
+                    out.store(d0, at: k)
+                    out.store(d0 + d1, at: columns + k)
+                    out.store(d0 - d1, at: 2 * columns + k)
+                    out.store(-d1, at: 3 * columns + k)
                 }
             }
             for tileRow in 0..<rows.count {
@@ -221,29 +221,14 @@ enum Winograd {
                     let input = transformed + 2 * tileRow * rowStride + j * columns
                     let out = dm + (j * channels + o) * count + tileRow * columns
                     for k in stride(from: 0, to: columns, by: 4) {
-                        let d0 = load(input + k), d1 = load(input + rowStride + k)
-                        store(d0, out + k)
-                        store(d0 + d1, out + 4 * position + k)
-                        store(d0 - d1, out + 8 * position + k)
-                        store(-d1, out + 12 * position + k)
+                        let d0 = input.load(at: k), d1 = input.load(at: rowStride + k)
+                        out.store(d0, at: k)
+                        out.store(d0 + d1, at: 4 * position + k)
+                        out.store(d0 - d1, at: 8 * position + k)
+                        out.store(-d1, at: 12 * position + k)
                     }
                 }
             }
         }
-    }
-
-    @inline(__always)
-    private static func load(_ pointer: UnsafePointer<Float>) -> Vector {
-        UnsafeRawPointer(pointer).loadUnaligned(as: Vector.self)
-    }
-
-    @inline(__always)
-    private static func load8(_ pointer: UnsafePointer<Float>) -> SIMD8<Float> {
-        UnsafeRawPointer(pointer).loadUnaligned(as: SIMD8<Float>.self)
-    }
-
-    @inline(__always)
-    private static func store(_ vector: Vector, _ pointer: UnsafeMutablePointer<Float>) {
-        UnsafeMutableRawPointer(pointer).storeBytes(of: vector, as: Vector.self)
     }
 }
