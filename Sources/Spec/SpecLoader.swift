@@ -23,6 +23,8 @@ public struct LoadedSpec: @unchecked Sendable {
     public let resolvedJSON: Data
     /// `fnv1a64:` hash of `resolvedJSON`.
     public let hash: String
+    /// Whether any number is a range (else every sample has the template's parameters).
+    let hasRanges: Bool
 
     /// One sample's concrete parameters.
     public struct Sample: Sendable {
@@ -34,6 +36,7 @@ public struct LoadedSpec: @unchecked Sendable {
 
     /// The parameters of the sample whose stream is `stream` (numbers drawn from ranges).
     public func sample(stream: RandomStream) throws -> Sample {
+        guard hasRanges else { return Sample(spec: template, phantom: phantomTemplate, drawn: [:]) }
         let spec = try document.decode(DatasetSpec.self, resolution: .sample(stream.substream("spec")))
         let phantom = try decodePhantom(.sample(stream.substream("phantom-parameters")))
         var drawn = spec.drawn
@@ -100,7 +103,8 @@ public enum SpecLoader {
                                         impliedConditions: document.node(at: [AnyCodingKey("conditions")]) == nil)
         return LoadedSpec(document: document, folder: folder, presetDocument: presetDocument,
                           template: bounds[0].spec, phantomTemplate: bounds[0].phantom,
-                          resolvedJSON: resolved, hash: "fnv1a64:" + String(format: "%016llx", fnv1a64(resolved)))
+                          resolvedJSON: resolved, hash: "fnv1a64:" + String(format: "%016llx", fnv1a64(resolved)),
+                          hasRanges: !ranges.isEmpty)
     }
 
     /// The spec as canonical JSON: decoded values (defaults filled in), the phantom's

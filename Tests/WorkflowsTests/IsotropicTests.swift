@@ -122,9 +122,16 @@ struct IsotropicTests {
         #expect(phiInput < 0.01)
         #expect(phiRestored > 0.5 * phiTruth && phiRestored < 1.5 * phiTruth)
 
-        // The file says its spacing is isotropic.
+        // The file says its spacing is isotropic, to us and to tifffile.
         let written = try TIFFReader.read(folder + "/restored.tif")
         #expect(written.metadata.zStepUm.map { abs($0 - spacing) < 1e-9 } == true)
         #expect(written.metadata.pixelSizeUm.map { abs($0.x - spacing) < 1e-6 } == true)
+        if PythonReference.isAvailable {
+            let line = try PythonReference.run("tiff_check.py", ["describe", folder + "/restored.tif"])
+            let described = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            #expect(described["shape"] as? [Int] == truth.shape)
+            #expect((described["spacing"] as? Double).map { abs($0 - spacing) < 1e-9 } == true)
+            #expect((described["pixel"] as? Double).map { abs($0 - spacing) < 1e-6 } == true)
+        }
     }
 }
