@@ -19,30 +19,61 @@
 ///     Aᵀ = [1 1 1 0; 0 1 −1 −1]
 ///
 /// Layouts: transformed filters U[ξ][o][c]; transformed data V[ξ][c][t] and M, ∂M[ξ][o][t], for
-/// the T = rows × columns tiles of a block of tile rows, t = (tile row − first) · columns + tile
-/// column, ξ = 4i + j for row i and column j of the 4×4 transform. `columns` is the number of
-/// tiles along x rounded up to a multiple of 4: the transforms run on whole rows of tiles, four
-/// tiles per SIMD4 vector (even and odd pixels of a row split by `evenHalf`/`oddHalf`), and the
-/// extra tiles see zeros (so they add nothing to weight gradients).
+/// the T tiles of a `Block` (a range of tile rows and of tile columns), t running along x first;
+/// ξ = 4i + j for row i and column j of the 4×4 transform. Tile columns are counted up to a
+/// multiple of 4 per image row: the transforms run along rows of tiles, four tiles per SIMD4
+/// vector (even and odd pixels of a row split by `evenHalf`/`oddHalf`), and the extra tiles
+/// see zeros (so they add nothing to weight gradients).
 enum Winograd {
     /// Transform positions per tile (4 × 4).
     static let positions = 16
 
     private typealias Vector = SIMD4<Float>
 
-    /// Tiles per row as stored (the tiles along x rounded up to a multiple of 4) and tile rows
-    /// for an image of `size` (2-D: z = 1).
+    /// Tile columns (the tiles along x rounded up to a multiple of 4) and tile rows for an
+    /// image of `size` (2-D: z = 1).
     static func grid(_ size: Size3) -> (columns: Int, rows: Int) { (((size.x + 1) / 2 + 3) / 4 * 4, (size.y + 1) / 2) }
 
-    /// Floats of transform scratch for images `width` pixels wide and blocks of `rows` tile rows.
-    static func scratchCount(width: Int, rows: Int) -> Int {
-        let columns = grid(Size3(z: 1, y: 1, x: width)).columns
-        return lineCount(columns) + (2 * rows + 2) * 4 * columns   // the input transform; the others need less
+    /// Tiles processed together: one product per position over all of them.
+    struct Block {
+        var rows: Range<Int>
+        /// Starts and ends at multiples of 4 (the end may be the grid's last column).
+        var columns: Range<Int>
+        var count: Int { rows.count * columns.count }
     }
 
-    /// Floats of one image line: the tiles' pixels, one pixel of padding on the left and room
-    /// for the last 8-float load.
+    /// The blocks of an image of `size`, in row-major order, each with at most about `tiles`
+    /// tiles: whole rows of tiles while they fit, else pieces of one row (multiples of 4 tiles).
+    static func blocks(_ size: Size3, tiles: Int) -> [Block] {
+        let grid = grid(size)
+        let rowsPerBlock = Swift.max(1, Swift.min(grid.rows, tiles / grid.columns))
+        let columnsPerBlock = Swift.min(grid.columns, Swift.max(4, tiles / 4 * 4))
+        var blocks: [Block] = []
+        for first in Swift.stride(from: 0, to: grid.rows, by: rowsPerBlock) {
+            for left in Swift.stride(from: 0, to: grid.columns, by: columnsPerBlock) {
+                blocks.append(Block(rows: first ..< Swift.min(grid.rows, first + rowsPerBlock),
+                                    columns: left ..< Swift.min(grid.columns, left + columnsPerBlock)))
+            }
+        }
+        return blocks
+    }
+
+    /// Floats of transform scratch for `block`.
+    static func scratchCount(_ block: Block) -> Int {
+        lineCount(block.columns.count) + (2 * block.rows.count + 2) * 4 * block.columns.count   // the input transform; the others need less
+    }
+
+    /// Floats of one line of a block: its tiles' pixels, one pixel of padding on either side
+    /// and room for the last 8-float load.
     private static func lineCount(_ columns: Int) -> Int { 2 * columns + 8 }
+
+    /// line[j] = row[first + j] for j < `count` where that is inside the row (`width` pixels), else
+    /// untouched (the caller zeroes `line` once per block: the zero part is the same for every row).
+    @inline(__always)
+    private static func copy(_ row: UnsafePointer<Float>, width: Int, first: Int, count: Int, into line: UnsafeMutablePointer<Float>) {
+        let low = Swift.max(0, -first), high = Swift.min(count, width - first)
+        if low < high { (line + low).update(from: row + first + low, count: high - low) }
+    }
 
     /// U = G g Gᵀ for every filter of `weights` (O × C × 3 × 3, row-major) into `u` (16 × O × C).
     /// `transposed`: the filters of the transposed convolution instead, g̃[c][o] = g[o][c] rotated
@@ -75,49 +106,57 @@ enum Winograd {
         }
     }
 
-    /// ∂g = Gᵀ ∂U G for every (o, c): `du` (16 × O × C) into `dw` (O × C × 3 × 3).
-    static func filterGradient(_ du: UnsafePointer<Float>, pairs: Int, into dw: UnsafeMutablePointer<Float>) {
-        for pair in 0..<pairs {
-            // (∂U G) row by row (lanes 0…2 hold b), then Gᵀ on the left.
-            func row(_ i: Int) -> Vector {
-                let p = du + 4 * i * pairs + pair
-                let u0 = p[0], u1 = p[pairs], u2 = p[2 * pairs], u3 = p[3 * pairs]
-                return Vector(u0 + 0.5 * (u1 + u2), 0.5 * (u1 - u2), 0.5 * (u1 + u2) + u3, 0)
+    /// ∂g = Gᵀ ∂U G for every (o, c): `du` (16 × O × C, or 16 × C × O when `inputMajor`) into
+    /// `dw` (O × C × 3 × 3).
+    static func filterGradient(_ du: UnsafePointer<Float>, outChannels: Int, inChannels: Int, inputMajor: Bool,
+                               into dw: UnsafeMutablePointer<Float>) {
+        let pairs = outChannels * inChannels
+        for o in 0..<outChannels {
+            for c in 0..<inChannels {
+                let u = du + (inputMajor ? c * outChannels + o : o * inChannels + c)
+                // (∂U G) row by row (lanes 0…2 hold b), then Gᵀ on the left.
+                func row(_ i: Int) -> Vector {
+                    let p = u + 4 * i * pairs
+                    let u0 = p[0], u1 = p[pairs], u2 = p[2 * pairs], u3 = p[3 * pairs]
+                    return Vector(u0 + 0.5 * (u1 + u2), 0.5 * (u1 - u2), 0.5 * (u1 + u2) + u3, 0)
+                }
+                let t0 = row(0), t1 = row(1), t2 = row(2), t3 = row(3)
+                func put(_ a: Int, _ r: Vector) {
+                    let out = dw + (o * inChannels + c) * 9 + 3 * a
+                    out[0] = r.x
+                    out[1] = r.y
+                    out[2] = r.z
+                }
+                put(0, t0 + 0.5 * (t1 + t2))
+                put(1, 0.5 * (t1 - t2))
+                put(2, 0.5 * (t1 + t2) + t3)
             }
-            let t0 = row(0), t1 = row(1), t2 = row(2), t3 = row(3)
-            func put(_ a: Int, _ r: Vector) {
-                let out = dw + pair * 9 + 3 * a
-                out[0] = r.x
-                out[1] = r.y
-                out[2] = r.z
-            }
-            put(0, t0 + 0.5 * (t1 + t2))
-            put(1, 0.5 * (t1 - t2))
-            put(2, 0.5 * (t1 + t2) + t3)
         }
     }
 
     /// V = Bᵀ d B for every channel of one sample `x` (C planes of `size`) and every tile of
-    /// tile rows `rows`, into `v` (16 × C × T).
+    /// `block`, into `v` (16 × C × T).
     ///
     /// Bᵀ along x once per image row (rows 2·first − 1 … 2·last + 2, zero outside the image):
-    /// the row goes to a padded line, line[j] = x[j − 1], and tile k covers line[2k …< 2k + 4]
-    /// (d0, d2 even pixels, d1, d3 odd ones); then Bᵀ along y over four such rows per tile row.
-    static func transformInput(_ x: UnsafePointer<Float>, channels: Int, size: Size3, rows: Range<Int>,
+    /// the row's part goes to a line, line[j] = x[2·left − 1 + j], and tile k covers
+    /// line[2k …< 2k + 4] (d0, d2 even pixels, d1, d3 odd ones); then Bᵀ along y over four such
+    /// rows per tile row.
+    static func transformInput(_ x: UnsafePointer<Float>, channels: Int, size: Size3, block: Block,
                                into v: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
-        let columns = grid(size).columns, count = rows.count * columns, position = channels * count
+        let columns = block.columns.count, count = block.count, position = channels * count
         let line = scratch, transformed = scratch + lineCount(columns), rowStride = 4 * columns
+        let first = 2 * block.columns.lowerBound - 1
         line.update(repeating: 0, count: lineCount(columns))
         for c in 0..<channels {
             let plane = x + c * size.y * size.x
-            for r in 0..<(2 * rows.count + 2) {
-                let row = 2 * rows.lowerBound - 1 + r
+            for r in 0..<(2 * block.rows.count + 2) {
+                let row = 2 * block.rows.lowerBound - 1 + r
                 let out = transformed + r * rowStride
                 guard row >= 0 && row < size.y else {
                     out.update(repeating: 0, count: rowStride)
                     continue
                 }
-                (line + 1).update(from: plane + row * size.x, count: size.x)
+                copy(plane + row * size.x, width: size.x, first: first, count: 2 * columns + 2, into: line)
                 for k in stride(from: 0, to: columns, by: 4) {
                     let left = line.load(SIMD8<Float>.self, at: 2 * k), right = line.load(SIMD8<Float>.self, at: 2 * k + 2)
                     let d0 = left.evenHalf, d1 = left.oddHalf, d2 = right.evenHalf, d3 = right.oddHalf
@@ -127,7 +166,7 @@ enum Winograd {
                     out.store(d1 - d3, at: 3 * columns + k)
                 }
             }
-            for tileRow in 0..<rows.count {
+            for tileRow in 0..<block.rows.count {
                 for j in 0..<4 {
                     let input = transformed + 2 * tileRow * rowStride + j * columns
                     let out = v + (j * channels + c) * count + tileRow * columns
@@ -144,17 +183,17 @@ enum Winograd {
         }
     }
 
-    /// Y = Aᵀ M A for every channel and tile of `m` (16 × O × T, tile rows `rows`) into one
+    /// Y = Aᵀ M A for every channel and tile of `m` (16 × O × T, the tiles of `block`) into one
     /// sample `y` (O planes of `size`), then + bias and max(0, ·) if `relu`.
-    static func transformOutput(_ m: UnsafePointer<Float>, channels: Int, size: Size3, rows: Range<Int>,
+    static func transformOutput(_ m: UnsafePointer<Float>, channels: Int, size: Size3, block: Block,
                                 bias: UnsafePointer<Float>?, relu: Bool,
                                 into y: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
-        let columns = grid(size).columns, count = rows.count * columns, step = 4 * channels * count
-        let line = scratch, half = scratch + lineCount(columns)
+        let columns = block.columns.count, count = block.count, step = 4 * channels * count
+        let line = scratch, half = scratch + lineCount(columns), left = 2 * block.columns.lowerBound
         for o in 0..<channels {
             let plane = y + o * size.y * size.x
-            let b = bias?[o] ?? 0
-            for tileRow in 0..<rows.count {
+            let b = Vector(repeating: bias?[o] ?? 0)
+            for tileRow in 0..<block.rows.count {
                 // Aᵀ along y: half[i][j] (2 × 4 lines of tiles).
                 for j in 0..<4 {
                     let input = m + (j * channels + o) * count + tileRow * columns
@@ -165,22 +204,28 @@ enum Winograd {
                         bottom.store(m1 - m2 - input.load(at: 3 * step + k), at: k)
                     }
                 }
-                // Aᵀ along x, the two outputs of each tile side by side, then bias and ReLU.
+                // Aᵀ along x, the two outputs of each tile side by side, + bias, then max(0, ·)
+                // (NaN → 0, as Swift.max); the last partial vector of a row goes through `line`.
                 for i in 0..<2 {
-                    let row = 2 * (rows.lowerBound + tileRow) + i
+                    let row = 2 * (block.rows.lowerBound + tileRow) + i
                     guard row < size.y else { break }
-                    let input = half + 4 * i * columns
+                    let input = half + 4 * i * columns, destination = plane + row * size.x + left, width = size.x - left
                     for k in stride(from: 0, to: columns, by: 4) {
                         let m1 = input.load(at: columns + k), m2 = input.load(at: 2 * columns + k)
                         let even = input.load(at: k) + m1 + m2, odd = m1 - m2 - input.load(at: 3 * columns + k)
-                        line.store(Vector(even.x, odd.x, even.y, odd.y), at: 2 * k)
-                        line.store(Vector(even.z, odd.z, even.w, odd.w), at: 2 * k + 4)
-                    }
-                    let destination = plane + row * size.x
-                    if relu {
-                        for p in 0..<size.x { destination[p] = Swift.max(0, line[p] + b) }
-                    } else {
-                        for p in 0..<size.x { destination[p] = line[p] + b }
+                        var first = Vector(even.x, odd.x, even.y, odd.y) + b, second = Vector(even.z, odd.z, even.w, odd.w) + b
+                        if relu {
+                            first = Vector.zero.replacing(with: first, where: first .>= 0)
+                            second = Vector.zero.replacing(with: second, where: second .>= 0)
+                        }
+                        if 2 * k + 8 <= width {
+                            destination.store(first, at: 2 * k)
+                            destination.store(second, at: 2 * k + 4)
+                        } else {
+                            line.store(first, at: 2 * k)
+                            line.store(second, at: 2 * k + 4)
+                            if 2 * k < width { (destination + 2 * k).update(from: line + 2 * k, count: width - 2 * k) }
+                        }
                     }
                 }
             }
@@ -188,25 +233,26 @@ enum Winograd {
     }
 
     /// ∂M = A ∂Y Aᵀ for every channel of one sample `dy` (O planes of `size`) and every tile
-    /// of tile rows `rows`, into `dm` (16 × O × T).
+    /// of `block`, into `dm` (16 × O × T).
     ///
-    /// A along x once per image row (in a line zero past the image; tile k covers line[2k],
-    /// line[2k + 1]), then A along y over the two rows of each tile row (zero below the image).
-    static func transformGradient(_ dy: UnsafePointer<Float>, channels: Int, size: Size3, rows: Range<Int>,
+    /// A along x once per image row (the row's part in a line zero past the image; tile k
+    /// covers line[2k], line[2k + 1]), then A along y over the two rows of each tile row (zero
+    /// below the image).
+    static func transformGradient(_ dy: UnsafePointer<Float>, channels: Int, size: Size3, block: Block,
                                   into dm: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
-        let columns = grid(size).columns, count = rows.count * columns, position = channels * count
+        let columns = block.columns.count, count = block.count, position = channels * count
         let line = scratch, transformed = scratch + lineCount(columns), rowStride = 4 * columns
         line.update(repeating: 0, count: lineCount(columns))
         for o in 0..<channels {
             let plane = dy + o * size.y * size.x
-            for r in 0..<(2 * rows.count) {
-                let row = 2 * rows.lowerBound + r
+            for r in 0..<(2 * block.rows.count) {
+                let row = 2 * block.rows.lowerBound + r
                 let out = transformed + r * rowStride
                 guard row < size.y else {
                     out.update(repeating: 0, count: rowStride)
                     continue
                 }
-                line.update(from: plane + row * size.x, count: size.x)
+                copy(plane + row * size.x, width: size.x, first: 2 * block.columns.lowerBound, count: 2 * columns, into: line)
                 for k in stride(from: 0, to: columns, by: 4) {
                     let pixels = line.load(SIMD8<Float>.self, at: 2 * k)
                     let d0 = pixels.evenHalf, d1 = pixels.oddHalf
@@ -216,7 +262,7 @@ enum Winograd {
                     out.store(-d1, at: 3 * columns + k)
                 }
             }
-            for tileRow in 0..<rows.count {
+            for tileRow in 0..<block.rows.count {
                 for j in 0..<4 {
                     let input = transformed + 2 * tileRow * rowStride + j * columns
                     let out = dm + (j * channels + o) * count + tileRow * columns

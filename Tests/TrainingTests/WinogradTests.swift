@@ -58,7 +58,7 @@ import Testing
         let g = GradientCheck.values(2 * 3 * 9, seed: 8), du = GradientCheck.values(16 * 6, seed: 9)
         var u = [Float](repeating: 0, count: 16 * 6), dg = [Float](repeating: 0, count: 2 * 3 * 9)
         Winograd.transformFilters(g, outChannels: 2, inChannels: 3, transposed: false, into: &u)
-        Winograd.filterGradient(du, pairs: 6, into: &dg)
+        Winograd.filterGradient(du, outChannels: 2, inChannels: 3, inputMajor: false, into: &dg)
         let left = zip(u, du).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
         let right = zip(g, dg).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
         #expect(abs(left - right) < 1e-5 * max(1, abs(left)))
