@@ -51,20 +51,35 @@ public enum OpenBLASRuntime {
         return !good.contains(detected.lowercased())
     }
 
-    /// Re-executes this program with `OPENBLAS_CORETYPE` set when OpenBLAS picked weaker
-    /// kernels than the CPU supports. Call first thing in `main`; returns without doing
-    /// anything when the variable is already set (by the user or by a previous re-exec),
-    /// when the detection is right, or when the re-exec fails.
+    /// The best kernel family for the CPU this runs on (from `/proc/cpuinfo`), if known.
+    static var preferredCoreForThisCPU: String? {
+        guard let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+              let line = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return nil }
+        return preferredCore(cpuFlags: Set(line.split(separator: " ").map(String.init)))
+    }
+
+    /// Re-executes this program with `OPENBLAS_CORETYPE` set to the best kernel family for this
+    /// CPU when OpenBLAS runs weaker ones — because its own detection failed, or because the
+    /// environment asks for them (`OPENBLAS_CORETYPE=Haswell`, set globally on some machines,
+    /// costs an AVX-512 CPU about a third of training speed). A program cannot tell a deliberate
+    /// setting from an inherited one, so a weaker setting is replaced, with one line on standard
+    /// error; `FLUOSYNTH_KEEP_OPENBLAS_CORETYPE=1` keeps it. An equal or stronger setting is
+    /// always kept. Call first thing in `main`; returns without doing anything when the kernels
+    /// are the best already, when OpenBLAS ignored the variable on a previous re-exec (it then
+    /// equals the preferred family), or when the re-exec fails.
     public static func reexecWithBestCoreIfNeeded() {
-        guard getenv("OPENBLAS_CORETYPE") == nil,
-              let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-              let line = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") }),
-              let preferred = preferredCore(cpuFlags: Set(line.split(separator: " ").map(String.init))),
+        let requested = getenv("OPENBLAS_CORETYPE").map { String(cString: $0) }
+        guard getenv("FLUOSYNTH_KEEP_OPENBLAS_CORETYPE") == nil,
+              let preferred = preferredCoreForThisCPU, requested != preferred,
               isWeaker(coreName, than: preferred) else { return }
+        if let requested {
+            FileHandle.standardError.write(Data(("OPENBLAS_CORETYPE=\(requested) selects weaker kernels than this CPU runs: "
+                + "using \(preferred) (FLUOSYNTH_KEEP_OPENBLAS_CORETYPE=1 keeps the setting)\n").utf8))
+        }
         setenv("OPENBLAS_CORETYPE", preferred, 1)
         execv("/proc/self/exe", CommandLine.unsafeArgv)
-        // Only reached when execv failed: carry on with the detected kernels.
-        unsetenv("OPENBLAS_CORETYPE")
+        // Only reached when execv failed: carry on with the kernels loaded.
+        if let requested { setenv("OPENBLAS_CORETYPE", requested, 1) } else { unsetenv("OPENBLAS_CORETYPE") }
     }
 }
 
