@@ -43,11 +43,13 @@ enum Winograd {
     }
 
     /// The blocks of an image of `size`, in row-major order, each with at most about `tiles`
-    /// tiles: whole rows of tiles while they fit, else pieces of one row (multiples of 4 tiles).
+    /// tiles (at least 4): whole rows of tiles while 4 or more of them fit, else 4 rows of a
+    /// multiple of 4 columns. Each block transforms two image rows more than it covers, so
+    /// blocks one tile row high would transform every image row twice.
     static func blocks(_ size: Size3, tiles: Int) -> [Block] {
-        let grid = grid(size)
-        let rowsPerBlock = Swift.max(1, Swift.min(grid.rows, tiles / grid.columns))
-        let columnsPerBlock = Swift.min(grid.columns, Swift.max(4, tiles / 4 * 4))
+        let grid = grid(size), minimumRows = 4
+        let rowsPerBlock = Swift.min(grid.rows, Swift.max(minimumRows, tiles / grid.columns))
+        let columnsPerBlock = Swift.min(grid.columns, Swift.max(4, tiles / rowsPerBlock / 4 * 4))
         var blocks: [Block] = []
         for first in Swift.stride(from: 0, to: grid.rows, by: rowsPerBlock) {
             for left in Swift.stride(from: 0, to: grid.columns, by: columnsPerBlock) {
