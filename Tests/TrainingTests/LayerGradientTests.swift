@@ -46,7 +46,7 @@ import Testing
         var check = GradientCheck()
         check.step = 1e-3
         expectSmall(check.check(MaxPool(), input: GradientCheck.spacedValues(shape.reduce(1, *), seed: 5), shape: shape,
-                                compute: Compute(threads: 2)), "maxpool \(shape)")
+                                compute: Compute(threads: 2, training: true)), "maxpool \(shape)")
     }
 
     @Test(arguments: [[2, 3, 3, 4], [1, 2, 2, 3, 2]])
