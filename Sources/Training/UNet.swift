@@ -82,16 +82,23 @@ public final class UNet {
     /// Number of values in `parameters`.
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.count } }
 
-    /// Multiply-adds of one forward pass per input pixel (for FLOP counts).
-    public var multiplyAddsPerPixel: Double {
+    /// Multiply-adds of one forward pass per input pixel as direct convolutions compute them
+    /// (for FLOP counts comparable between implementations).
+    public var multiplyAddsPerPixel: Double { multiplyAddsPerPixel(\.multiplyAdds) }
+
+    /// Multiply-adds of one forward pass per input pixel in the products this implementation
+    /// runs: Winograd F(2×2, 3×3) layers take 4 per output pixel and channel pair instead of 9.
+    public var executedMultiplyAddsPerPixel: Double { multiplyAddsPerPixel(\.executedMultiplyAdds) }
+
+    private func multiplyAddsPerPixel(_ perBlock: KeyPath<ConvolutionBlock, Double>) -> Double {
         var total = 0.0
         var scale = 1.0
         for level in 0..<configuration.depth {
-            total += down[level].reduce(0) { $0 + $1.multiplyAdds } * scale
-            total += up[level].reduce(0) { $0 + $1.multiplyAdds } * scale
+            total += down[level].reduce(0) { $0 + $1[keyPath: perBlock] } * scale
+            total += up[level].reduce(0) { $0 + $1[keyPath: perBlock] } * scale
             scale /= Double(1 << configuration.dimensions)
         }
-        total += middle.reduce(0) { $0 + $1.multiplyAdds } * scale
+        total += middle.reduce(0) { $0 + $1[keyPath: perBlock] } * scale
         total += Double(head.weight.count + (scaleHead?.weight.count ?? 0))
         return total
     }
@@ -162,6 +169,7 @@ final class ConvolutionBlock {
     var outChannels: Int { conv.outChannels }
     var layers: [Layer] { [conv] + (norm.map { [$0] } ?? []) }
     var multiplyAdds: Double { Double(conv.weight.count) }
+    var executedMultiplyAdds: Double { conv.usesWinograd ? multiplyAdds * 4 / 9 : multiplyAdds }
 
     func forward(_ x: Tensor, _ compute: Compute) -> Tensor {
         var h = conv.forward(x, compute)

@@ -31,7 +31,7 @@ struct TrainingBenchmark: ParsableCommand {
     var noPeer = false
 
     func run() throws {
-        print("machine: \(Measure.machine); threads \(threads)")
+        print("machine: \(Measure.machine); threads \(threads); load average at start \(loadAverage)")
         print("OpenBLAS: core \(OpenBLASRuntime.coreName) (\(OpenBLASRuntime.configuration)); OPENBLAS_CORETYPE=\(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "unset")")
         let peak = sgemmPeak()
         let architecture = UNetConfiguration(dimensions: 2, depth: 2, firstFilters: 32, kernelSize: 3)
@@ -54,8 +54,11 @@ struct TrainingBenchmark: ParsableCommand {
         let clock = ContinuousClock()
         let elapsed = clock.measure { for _ in 0..<steps { step() } }
         let stepSeconds = (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18) / Double(steps)
-        // Forward 2·MACs per pixel; backward twice that (input and weight gradients).
+        // Forward 2·MACs per pixel; backward twice that (input and weight gradients). "Equivalent":
+        // the multiply-adds of direct convolutions (comparable with TensorFlow); "executed": those
+        // of the products run here (Winograd layers need 4/9 of them).
         let trainingFlops = 3 * 2 * net.multiplyAddsPerPixel * Double(batch * size * size)
+        let trainingExecuted = 3 * 2 * net.executedMultiplyAddsPerPixel * Double(batch * size * size)
 
         let model = CAREModel(architecture: architecture, normalization: PercentileNormalization(), loss: .mae, patch: [size, size],
                               trainingData: .init(description: "benchmark", hash: "0", normalizedOnLoading: true, pairs: 0),
@@ -64,6 +67,7 @@ struct TrainingBenchmark: ParsableCommand {
         let predictor = Predictor(model: model, threads: threads)
         let predictSeconds = try Measure.median(runs: runs) { _ = try predictor.predict([image]) }
         let predictFlops = 2 * net.multiplyAddsPerPixel * 1024 * 1024
+        let predictExecuted = 2 * net.executedMultiplyAddsPerPixel * 1024 * 1024
 
         var peer: [String: Any] = [:]
         if !noPeer { peer = try runPeer() }
@@ -71,12 +75,22 @@ struct TrainingBenchmark: ParsableCommand {
         if let version = peer["tensorflow"] as? String {
             print("peer: CSBDeep on TensorFlow \(version) (CPU), \(peer["parameters"] ?? "?") parameters")
         }
+        print("load average at end \(loadAverage)")
         print("")
-        print("| measurement | FluoSynth (OpenBLAS) | CSBDeep + TensorFlow | ratio (≥ 1: FluoSynth faster) | FluoSynth GFLOP/s | share of sgemm peak |")
-        print("|---|---|---|---|---|---|")
-        print("| training, steps/s (batch 16, 128×128) | \(String(format: "%.3f", 1 / stepSeconds)) | \(peerSteps.map { String(format: "%.3f", $0) } ?? "–") | \(peerSteps.map { String(format: "%.2f", 1 / stepSeconds / $0) } ?? "–") | \(String(format: "%.0f", trainingFlops / stepSeconds / 1e9)) | \(String(format: "%.0f %%", 100 * trainingFlops / stepSeconds / 1e9 / peak)) |")
-        print("| prediction, 1024×1024 image | \(Measure.format(predictSeconds)) | \(peerPredict.map(Measure.format) ?? "–") | \(peerPredict.map { String(format: "%.2f", $0 / predictSeconds) } ?? "–") | \(String(format: "%.0f", predictFlops / predictSeconds / 1e9)) | \(String(format: "%.0f %%", 100 * predictFlops / predictSeconds / 1e9 / peak)) |")
-        print("| OpenBLAS sgemm 2048³, \(threads) threads | \(String(format: "%.0f GFLOP/s", peak)) | | | | 100 % |")
+        func rates(_ flops: Double, _ executed: Double, _ seconds: Double) -> String {
+            String(format: "%.0f | %.0f | %.0f %%", flops / seconds / 1e9, executed / seconds / 1e9, 100 * executed / seconds / 1e9 / peak)
+        }
+        print("| measurement | FluoSynth (OpenBLAS) | CSBDeep + TensorFlow | ratio (≥ 1: FluoSynth faster) | GFLOP/s, direct-equivalent | GFLOP/s executed | executed share of sgemm peak |")
+        print("|---|---|---|---|---|---|---|")
+        print("| training, steps/s (batch 16, 128×128) | \(String(format: "%.3f", 1 / stepSeconds)) | \(peerSteps.map { String(format: "%.3f", $0) } ?? "–") | \(peerSteps.map { String(format: "%.2f", 1 / stepSeconds / $0) } ?? "–") | \(rates(trainingFlops, trainingExecuted, stepSeconds)) |")
+        print("| prediction, 1024×1024 image | \(Measure.format(predictSeconds)) | \(peerPredict.map(Measure.format) ?? "–") | \(peerPredict.map { String(format: "%.2f", $0 / predictSeconds) } ?? "–") | \(rates(predictFlops, predictExecuted, predictSeconds)) |")
+        print("| OpenBLAS sgemm 2048³, \(threads) threads | \(String(format: "%.0f GFLOP/s", peak)) | | | | | 100 % |")
+    }
+
+    /// The 1, 5 and 15 minute load averages (other work on the machine slows both sides).
+    private var loadAverage: String {
+        let fields = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ") ?? []
+        return fields.count >= 3 ? fields[0..<3].joined(separator: " ") : "unknown"
     }
 
     /// Median GFLOP/s of a 2048³ sgemm on all threads.
