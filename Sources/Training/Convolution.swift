@@ -122,17 +122,8 @@ public final class Convolution: Layer {
                 for start in stride(from: 0, to: size.rows, by: rowsPerBlock) {
                     let rows = start ..< Swift.min(size.rows, start + rowsPerBlock)
                     let pixels = rows.count * size.x
-                    let columns: UnsafePointer<Float>
-                    let ldb: Int
-                    if pointwise {
-                        columns = UnsafePointer(xn + start * size.x)
-                        ldb = plane
-                    } else {
-                        let buffer = compute.scratch(worker: worker, count: columnsK * pixels)
-                        Im2Col.unfold(xn, channels: inChannels, size: size, kernel: kernel, rows: rows, into: buffer)
-                        columns = UnsafePointer(buffer)
-                        ldb = pixels
-                    }
+                    let (columns, ldb) = Convolution.columns(of: xn, rows: rows, channels: inChannels, size: size,
+                                                             kernel: kernel, compute: compute, worker: worker)
                     BLAS.gemm(transB: true, m: outChannels, n: columnsK, k: pixels,
                               a: dyn + start * size.x, lda: plane, b: columns, ldb: ldb,
                               beta: first ? 0 : 1, c: dw, ldc: columnsK)
@@ -148,6 +139,17 @@ public final class Convolution: Layer {
     }
 
     /// db[o] = Σ_p dy[o, p] for one sample's `channels` planes.
+    /// The im2col matrix (inChannels·|kernel| × pixels, leading dimension `ldb`) of `rows` of
+    /// one sample: the sample itself for 1 × 1 kernels, else unfolded into the worker's scratch.
+    static func columns(of sample: UnsafeMutablePointer<Float>, rows: Range<Int>, channels: Int, size: Size3, kernel: Size3,
+                        compute: Compute, worker: Int) -> (columns: UnsafePointer<Float>, ldb: Int) {
+        let pixels = rows.count * size.x
+        if kernel.count == 1 { return (UnsafePointer(sample + rows.lowerBound * size.x), size.count) }
+        let buffer = compute.scratch(worker: worker, count: channels * kernel.count * pixels)
+        Im2Col.unfold(sample, channels: channels, size: size, kernel: kernel, rows: rows, into: buffer)
+        return (UnsafePointer(buffer), pixels)
+    }
+
     static func sumPlanes(_ dy: UnsafePointer<Float>, channels: Int, plane: Int, into db: UnsafeMutablePointer<Float>) {
         for o in 0..<channels { db[o] = SIMDSum.sum(dy + o * plane, count: plane) }
     }
@@ -218,17 +220,8 @@ public final class Convolution: Layer {
                                   b: buffer + b * size.x, ldb: span, beta: b == 0 ? 0 : 1, c: out, ldc: plane)
                     }
                 } else {
-                    let columns: UnsafePointer<Float>
-                    let ldb: Int
-                    if pointwise {
-                        columns = UnsafePointer(xn + start * size.x)
-                        ldb = plane
-                    } else {
-                        let buffer = compute.scratch(worker: worker, count: columnsK * pixels)
-                        Im2Col.unfold(xn, channels: inChannels, size: size, kernel: kernel, rows: rows, into: buffer)
-                        columns = UnsafePointer(buffer)
-                        ldb = pixels
-                    }
+                    let (columns, ldb) = Convolution.columns(of: xn, rows: rows, channels: inChannels, size: size,
+                                                             kernel: kernel, compute: compute, worker: worker)
                     BLAS.gemm(m: outChannels, n: pixels, k: columnsK, a: weights, lda: columnsK,
                               b: columns, ldb: ldb, beta: 0, c: out, ldc: plane)
                 }
