@@ -80,16 +80,6 @@ public final class RealFFT: @unchecked Sendable {
         }
     }
 
-    /// FFTW's estimate of the floating-point operations of one forward plus one inverse transform.
-    public var flopsPerRoundTrip: Double {
-        var add = 0.0, mul = 0.0, fma = 0.0
-        fftwf_flops(forwardPlan, &add, &mul, &fma)
-        var total = add + mul + 2 * fma
-        fftwf_flops(inversePlan, &add, &mul, &fma)
-        total += add + mul + 2 * fma
-        return total
-    }
-
     /// The next length ≥ `n` whose only prime factors are 2, 3, 5 and 7 (fast for FFTW).
     public static func fastLength(atLeast n: Int) -> Int {
         var candidate = Swift.max(1, n)
@@ -99,20 +89,6 @@ public final class RealFFT: @unchecked Sendable {
             if rest == 1 { return candidate }
             candidate += 1
         }
-    }
-
-    /// Loads FFTW wisdom (saved plans) from `path`; returns whether anything was read.
-    @discardableResult
-    public static func importWisdom(from path: String) -> Bool {
-        FFTWSetup.ensure()
-        return FFTWSetup.withPlannerLock { fftwf_import_wisdom_from_filename(path) != 0 }
-    }
-
-    /// Saves the wisdom gathered by `.measure` plans to `path`.
-    @discardableResult
-    public static func exportWisdom(to path: String) -> Bool {
-        FFTWSetup.ensure()
-        return FFTWSetup.withPlannerLock { fftwf_export_wisdom_to_filename(path) != 0 }
     }
 }
 

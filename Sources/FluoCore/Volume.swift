@@ -144,9 +144,4 @@ public struct Volume: Sendable, Equatable {
         return Volume(shape: [planes.count] + planes[0].shape, spacingUm: [spacingUm] + planes[0].spacingUm,
                       data: planes.flatMap(\.data))
     }
-
-    /// The same samples with a new shape of equal element count (spacing must be given for a new rank).
-    public func reshaped(_ newShape: [Int], spacingUm newSpacing: [Double]? = nil) -> Volume {
-        Volume(shape: newShape, spacingUm: newSpacing ?? (newShape.count == rank ? spacingUm : nil), data: data)
-    }
 }
