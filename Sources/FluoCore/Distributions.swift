@@ -26,6 +26,11 @@ extension RandomStream {
         mean + sd * normal()
     }
 
+    /// An exponential deviate with unit mean.
+    @inlinable public mutating func exponential() -> Double {
+        -Foundation.log1p(-uniform())
+    }
+
     /// A log-normal deviate with the given *arithmetic* mean and standard deviation.
     ///
     /// With σ² = ln(1 + sd²/mean²) and μ = ln(mean) − σ²/2, exp(N(μ, σ²)) has that mean and sd.
