@@ -16,11 +16,11 @@ struct DeconvolveCommand: ParsableCommand {
         abstract: "Restore an image or stack with a classical baseline: Richardson–Lucy or Gaussian smoothing.",
         discussion: """
         Richardson–Lucy (--method rl, the default) needs the PSF: the PSF-model
-        options, as for fluosynth psf, or a measured stack with --psf-file.
-        --tv adds Dey et al.'s total-variation regularisation (λ about
-        0.001–0.01; below 0.25 for images, 1/6 for stacks). --background is a
-        constant level (the camera offset, say) kept out of the deconvolution.
-        Output is float32 with the input's spacing.
+        options, as for fluosynth psf, or a measured stack with --psf-file. --tv adds
+        Dey et al.'s total-variation regularisation (λ about 0.001–0.01; below 0.25
+        for images, 1/6 for stacks). --background is a constant level (the camera
+        offset, say) kept out of the deconvolution. Output is float32 with the input's
+        spacing.
 
         Examples:
           fluosynth deconvolve ../shared/data/microtubules-wf-sim/widefield-high.tif \\
@@ -67,7 +67,7 @@ struct DeconvolveCommand: ParsableCommand {
 
     @OptionGroup(title: "PSF model (rl)") var psf: PSFOptions
 
-    @Option(help: "Threads (default: all cores).")
+    @Option(help: "Worker threads (this machine's core count unless given).")
     var threads: Int = Parallel.availableCores
 
     func run() throws {

@@ -24,9 +24,11 @@ struct DegradeCommand: ParsableCommand {
         abstract: "Degrade a ground-truth TIFF with the imaging model (PSF, background, sampling, camera).",
         discussion: """
         Stages run in the microscope's order: background → PSF → subsampling → camera.
-        Example (a SIM image as ground truth, made to look like a noisy widefield image):
+        Example (a SIM image as ground truth, made to look like a noisy widefield
+        image):
           fluosynth degrade ../shared/data/microtubules-wf-sim/sim-high.tif \\
-              --na 1.4 --wavelength 0.52 --pixel-size 0.03 --subsample y:2:integrate --subsample x:2:integrate \\
+              --na 1.4 --wavelength 0.52 --pixel-size 0.03 \\
+              --subsample y:2:integrate --subsample x:2:integrate \\
               --peak-photons 60 --read-noise 2 --offset 100 -o low.tif
         """
     )
@@ -87,7 +89,7 @@ struct DegradeCommand: ParsableCommand {
     @Option(help: "Random seed.")
     var seed: UInt64 = 0
 
-    @Option(help: "Threads (default: all cores).")
+    @Option(help: "Worker threads (this machine's core count unless given).")
     var threads: Int = Parallel.availableCores
 
     @Option(name: .customLong("save-psf"), help: "Also write the PSF used to this TIFF.")

@@ -23,15 +23,15 @@ struct EvaluateCommand: ParsableCommand {
         abstract: "Score restorations against ground truth: NRMSE, SSIM, PSNR and MS-SSIM as CARE reports them.",
         discussion: """
         Each ground truth is normalised to its 0.1 and 99.9 percentiles and each
-        restoration mapped onto it by the least-squares affine fit αx + β
-        (CSBDeep's normalize_minmse); then NRMSE, PSNR (data range 1), SSIM
-        (Gaussian window σ 1.5) and MS-SSIM (5 scales, fewer on small images)
-        are computed. An affine change of a restoration changes no score.
+        restoration mapped onto it by the least-squares affine fit αx + β (CSBDeep's
+        normalize_minmse); then NRMSE, PSNR (data range 1), SSIM (Gaussian window σ
+        1.5) and MS-SSIM (5 scales, fewer on small images) are computed. An affine
+        change of a restoration changes no score.
 
         PRED, GT, --input and the baselines are each a TIFF or a folder of TIFFs
         paired by file name (a dataset's <split>/GT/<id>.tif with <dir>/<id>.tif).
-        --json prints the summary, {"prediction": {"nrmse": …, "ssim": …,
-        "psnr": …, "ms_ssim": …, "sd": {…}, "images": n}, "input": {…}, …}.
+        --json prints the summary, {"prediction": {"nrmse": …, "ssim": …, "psnr": …,
+        "ms_ssim": …, "sd": {…}, "images": n}, "input": {…}, …}.
 
         Examples:
           fluosynth evaluate restored.tif gt.tif --input low.tif
@@ -63,7 +63,7 @@ struct EvaluateCommand: ParsableCommand {
     @Flag(help: "Print the summary as JSON on standard output instead of the table.")
     var json = false
 
-    @Option(help: "Threads (default: all cores).")
+    @Option(help: "Worker threads (this machine's core count unless given).")
     var threads: Int = Parallel.availableCores
 
     func run() throws {

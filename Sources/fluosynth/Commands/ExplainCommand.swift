@@ -8,25 +8,28 @@ struct ExplainCommand: ParsableCommand {
         commandName: "explain",
         abstract: "Write a teaching page that walks one sample through the imaging model.",
         discussion: """
-        Writes DIR/index.html and its pictures in DIR/images/: a self-contained page (no network,
-        no external files beyond its own PNGs) that follows sample N of the spec through its first
-        condition, stage by stage, exactly as `fluosynth generate` renders it: ground truth,
-        background, PSF (sections, OTF with the cut-off 2NA/λ, measured and textbook FWHM, Nyquist
-        pixel λ/(4NA)), sampling, camera (photons, read noise, SNR) and the normalised input, with
-        line profiles through every stage and radial power spectra.
+        Writes DIR/index.html and its pictures in DIR/images/: a self-contained page
+        (no network, no external files beyond its own PNGs) that follows sample N of
+        the spec through its first condition, stage by stage, exactly as `fluosynth
+        generate` renders it: ground truth, background, PSF (sections, OTF with the
+        cut-off 2NA/λ, measured and textbook FWHM, Nyquist pixel λ/(4NA)), sampling,
+        camera (photons, read noise, SNR) and the normalised input, with line profiles
+        through every stage and radial power spectra.
 
-        --sweep repeats the recording with one parameter set to each value (at most 8), everything
-        else, random streams included, unchanged:
-          na          the objective's numerical aperture (born-wolf, gibson-lanni, confocal)
+        --sweep repeats the recording with one parameter set to each value (at most
+        8), everything else, random streams included, unchanged:
+          na          the numerical aperture (born-wolf, gibson-lanni, confocal)
           wavelength  the emission wavelength in µm
-          photons     the camera's peak_photons, or photons_per_unit if the spec uses that
+          photons     the camera's peak_photons (or photons_per_unit)
           pixel-size  the camera pixel in µm: y and x become integrating steps of
                       pixel-size / ground-truth pixel (at least the ground-truth pixel)
 
         Examples:
           fluosynth explain Examples/microtubules-widefield-2d.yaml --out explain/mt
-          fluosynth explain Examples/microtubules-widefield-2d.yaml --out explain/na --sweep na=0.8,1.0,1.4
-          fluosynth explain Examples/spheres-3d-rcan.yaml --out explain/spheres --sample 3 --sweep photons=20,100,1000
+          fluosynth explain Examples/microtubules-widefield-2d.yaml \\
+              --out explain/na --sweep na=0.8,1.0,1.4
+          fluosynth explain Examples/spheres-3d-rcan.yaml \\
+              --out explain/spheres --sample 3 --sweep photons=20,100,1000
         """
     )
 
@@ -42,7 +45,7 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: "KEY=V1,V2,… with KEY one of na, wavelength, photons, pixel-size.")
     var sweep: String?
 
-    @Option(help: "Threads (default: all cores). The page does not depend on it.")
+    @Option(help: "Worker threads (this machine's core count unless given); the page does not depend on it.")
     var threads: Int = Parallel.availableCores
 
     func validate() throws {

@@ -14,15 +14,16 @@ struct GenerateCommand: ParsableCommand {
         commandName: "generate",
         abstract: "Generate a paired dataset from a YAML spec.",
         discussion: """
-        Writes <out>/<split>/GT/<id>.tif and <out>/<split>/<condition>/<id>.tif (CSBDeep's
-        RawData.from_folder layout), <out>/<split>/<condition>.npz (csbdeep.io.load_training_data),
-        PNG previews and manifest.json. The same seed gives the same bytes for any --threads.
+        Writes <out>/<split>/GT/<id>.tif and <out>/<split>/<condition>/<id>.tif
+        (CSBDeep's RawData.from_folder layout), <out>/<split>/<condition>.npz
+        (csbdeep.io.load_training_data), PNG previews and manifest.json. The same seed
+        gives the same bytes for any --threads.
 
         Examples:
           fluosynth generate Examples/microtubules-widefield-2d.yaml
           fluosynth generate spec.yaml --out /data/mt --samples 5000 --threads 16
           fluosynth generate spec.yaml --shard 3/10        # one of 10 disjoint shares
-          fluosynth merge /data/mt                         # join the shards' manifests and npz
+          fluosynth merge /data/mt                         # join the shards
           fluosynth generate spec.yaml --resume            # finish an interrupted run
         """
     )
@@ -39,7 +40,7 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Root seed (overrides the spec).")
     var seed: UInt64?
 
-    @Option(help: "Threads (default: all cores). The output does not depend on it.")
+    @Option(help: "Worker threads (this machine's core count unless given); the output does not depend on it.")
     var threads: Int = Parallel.availableCores
 
     @Option(help: "Make only share I of N (0-based), e.g. 3/10; join the shares with `fluosynth merge`.")
@@ -84,8 +85,10 @@ struct SchemaCommand: ParsableCommand {
         commandName: "schema",
         abstract: "Print the JSON Schema of dataset specs (for editors' YAML language servers).",
         discussion: """
-        Example (VS Code with the YAML extension): fluosynth schema > fluosynth.schema.json, then
-        start a spec with  # yaml-language-server: $schema=fluosynth.schema.json
+        Example (VS Code with the YAML extension): write the schema with
+          fluosynth schema > fluosynth.schema.json
+        then start a spec with the line
+          # yaml-language-server: $schema=fluosynth.schema.json
         """
     )
 
@@ -99,11 +102,12 @@ struct MergeCommand: ParsableCommand {
         commandName: "merge",
         abstract: "Join the shards of a dataset (made with generate --shard I/N) into one.",
         discussion: """
-        The result is byte-identical to an unsharded run: manifest.json, the npz files and the
-        previews are made from all samples in order; the shard manifests and npz are removed.
+        The result is byte-identical to an unsharded run: manifest.json, the npz files
+        and the previews are made from all samples in order; the shard manifests and
+        npz are removed.
         Examples:
           fluosynth merge /data/mt                         # shards wrote into /data/mt
-          fluosynth merge /data/mt /scratch/s0 /scratch/s1 # shards wrote into separate folders
+          fluosynth merge /data/mt /scratch/s0 /scratch/s1 # shards in own folders
         """
     )
 

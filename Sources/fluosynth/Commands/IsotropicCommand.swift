@@ -11,12 +11,13 @@ struct IsotropicCommand: ParsableCommand {
         commandName: "isotropic",
         abstract: "Restore an anisotropic stack to isotropic resolution from its own lateral slices.",
         discussion: """
-        Lateral (XY) slices are the ground truth; degraded with the PSF's axial blur and the z
-        sampling they look like axial slices, and a 2-D network trained on them restores the
-        stack's XZ and YZ slices (CARE's isotropic restoration).
+        Lateral (XY) slices are the ground truth; degraded with the PSF's axial blur
+        and the z sampling they look like axial slices, and a 2-D network trained on
+        them restores the stack's XZ and YZ slices (CARE's isotropic restoration).
         Example (a confocal stack with 1.16 µm z steps and 0.26 µm pixels):
           fluosynth isotropic run stack.tif --z-step 1.16 --pixel-size 0.26 \\
-              --model confocal --na 1.2 --wavelength 0.52 --excitation-wavelength 0.488 \\
+              --model confocal --na 1.2 --wavelength 0.52 \\
+              --excitation-wavelength 0.488 \\
               --immersion-index 1.33 --steps 4000 -o stack-isotropic.tif
         """,
         subcommands: [IsotropicRunCommand.self, IsotropicPrepareCommand.self, IsotropicTrainCommand.self, IsotropicPredictCommand.self]
@@ -36,7 +37,19 @@ struct StackOptions: ParsableArguments {
 }
 
 struct IsotropicPrepareCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "prepare", abstract: "Write training pairs from the stack's lateral slices.")
+    static let configuration = CommandConfiguration(
+        commandName: "prepare",
+        abstract: "Write training pairs from the stack's lateral slices.",
+        discussion: """
+        Each XY slice is convolved with the PSF turned so that its z axis lies along
+        y (and, for a second set, along x), subsampled along that axis by
+        σ = z step / pixel size and interpolated back, exactly as `isotropic predict`
+        will upsample the stack. Patches with enough foreground are kept.
+        Example:
+          fluosynth isotropic prepare stack.tif --z-step 1.0 --pixel-size 0.25 \\
+              --model born-wolf --na 1.2 --wavelength 0.52 -o pairs/
+        """
+    )
 
     @OptionGroup var input: StackOptions
     @OptionGroup(title: "PSF model") var psf: PSFOptions
@@ -47,7 +60,7 @@ struct IsotropicPrepareCommand: ParsableCommand {
     @Option(help: "Patch size of the .npz patches.")
     var patch: Int = 128
 
-    @Option(help: "Threads (default: all cores).")
+    @Option(help: "Worker threads (this machine's core count unless given).")
     var threads: Int = Parallel.availableCores
 
     func request() throws -> IsotropicPrepareRequest {
@@ -63,7 +76,14 @@ struct IsotropicPrepareCommand: ParsableCommand {
 }
 
 struct IsotropicTrainCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "train", abstract: "Train the 2-D network on prepared pairs (as `fluosynth train`).")
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train the 2-D network on prepared pairs (as `fluosynth train`).",
+        discussion: """
+        Example:
+          fluosynth isotropic train pairs/ --out model --steps 4000
+        """
+    )
 
     @Argument(help: "The folder `isotropic prepare` wrote.")
     var data: String
@@ -88,7 +108,17 @@ struct IsotropicTrainCommand: ParsableCommand {
 }
 
 struct IsotropicPredictCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "predict", abstract: "Restore the stack with a trained model.")
+    static let configuration = CommandConfiguration(
+        commandName: "predict",
+        abstract: "Restore the stack with a trained model.",
+        discussion: """
+        The stack is upsampled along z by σ, every XZ and every YZ slice is restored
+        and the two views are combined (geometric mean by default); the result has
+        isotropic spacing.
+        Example:
+          fluosynth isotropic predict model stack.tif -o stack-isotropic.tif
+        """
+    )
 
     @Argument(help: "The model folder.")
     var model: String
@@ -104,7 +134,7 @@ struct IsotropicPredictCommand: ParsableCommand {
     @Option(help: "Tiles per slice axis, e.g. 2,2 (default: as memory requires).")
     var tiles: IntList?
 
-    @Option(help: "Threads (default: all cores).")
+    @Option(help: "Worker threads (this machine's core count unless given).")
     var threads: Int = Parallel.availableCores
 
     func request() -> IsotropicPredictRequest {
@@ -121,7 +151,19 @@ struct IsotropicPredictCommand: ParsableCommand {
 }
 
 struct IsotropicRunCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "run", abstract: "Prepare, train and predict in one go.")
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Prepare, train and predict in one go.",
+        discussion: """
+        The pairs and the model go to --work (default <output>.isotropic/), where
+        each step can be inspected or redone alone with `isotropic prepare|train|
+        predict`.
+        Example:
+          fluosynth isotropic run stack.tif --z-step 1.0 --pixel-size 0.25 \\
+              --model born-wolf --na 1.2 --wavelength 0.52 --steps 4000 \\
+              -o stack-isotropic.tif
+        """
+    )
 
     @OptionGroup var input: StackOptions
     @OptionGroup(title: "PSF model") var psf: PSFOptions

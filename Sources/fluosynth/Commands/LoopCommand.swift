@@ -7,10 +7,11 @@ struct LoopCommand: ParsableCommand {
         commandName: "loop",
         abstract: "The fully synthetic loop: generate, train, restore the test split, compare with Richardson–Lucy, report.",
         discussion: """
-        Writes into the work folder (default out/<spec name>-loop): data/ (the dataset), model/,
-        predictions/, baselines/richardson-lucy/, metrics.csv, metrics.json and report.html.
-        The spec's optional `loop:` section sets the training steps, batch, patch, network and the
-        Richardson–Lucy iterations. A rerun continues where an interrupted one stopped.
+        Writes into the work folder (default out/<spec name>-loop): data/ (the
+        dataset), model/, predictions/, baselines/richardson-lucy/, metrics.csv,
+        metrics.json and report.html. The spec's optional `loop:` section sets the
+        training steps, batch, patch, network and the Richardson–Lucy iterations. A
+        rerun continues where an interrupted one stopped.
         Example:
           fluosynth loop Examples/loop-microtubules.yaml
         """
@@ -28,7 +29,7 @@ struct LoopCommand: ParsableCommand {
     @Option(help: "Training steps (overrides loop.steps).")
     var steps: Int?
 
-    @Option(help: "Threads (default: all cores).")
+    @Option(help: "Worker threads (this machine's core count unless given).")
     var threads: Int = Parallel.availableCores
 
     func run() throws {

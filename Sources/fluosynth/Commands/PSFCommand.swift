@@ -10,7 +10,8 @@ struct PSFCommand: ParsableCommand {
         abstract: "Render a PSF model to a TIFF and compare its widths with theory.",
         discussion: """
         Example:
-          fluosynth psf --model born-wolf --na 1.4 --wavelength 0.52 --immersion-index 1.518 \\
+          fluosynth psf --model born-wolf --na 1.4 --wavelength 0.52 \\
+              --immersion-index 1.518 \\
               --pixel-size 0.02 --z-step 0.05 --shape 64,128,128 -o psf.tif
         The PSF is centred at index n/2 of every axis and normalised to unit sum. With
         --otf the |FFT| of the PSF (zero frequency in the centre) is written too.
@@ -37,7 +38,7 @@ struct PSFCommand: ParsableCommand {
     @Option(help: "Also write the OTF magnitude to this TIFF.")
     var otf: String?
 
-    @Option(help: "Threads (default: all cores).")
+    @Option(help: "Worker threads (this machine's core count unless given).")
     var threads: Int = Parallel.availableCores
 
     func run() throws {

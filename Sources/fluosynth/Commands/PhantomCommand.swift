@@ -10,14 +10,14 @@ struct PhantomCommand: ParsableCommand {
         abstract: "Write one ground-truth phantom (microtubules, granules, spheres or a mixture) to a TIFF.",
         discussion: """
         PRESET_OR_FILE is a YAML file or a preset in Phantoms/: microtubules,
-        microtubules-aster, microtubules-speckle, granules, vesicles,
-        spheres-rcan, mixed-cell. Presets are looked up in --presets,
-        $FLUOSYNTH_PHANTOMS, ./Phantoms and the package's Phantoms folder.
+        microtubules-aster, microtubules-speckle, granules, vesicles, spheres-rcan,
+        mixed-cell. Presets are looked up in --presets, $FLUOSYNTH_PHANTOMS,
+        ./Phantoms and the package's Phantoms folder.
 
-        A 2-D shape (y,x) renders the z-projection of a thin sample; a 3-D
-        shape is z,y,x. A voxel holds the amount of dye inside it, so the sum
-        of the image is the total amount whatever the pixel size. Several
-        channels are written as an ImageJ hyperstack.
+        A 2-D shape (y,x) renders the z-projection of a thin sample; a 3-D shape is
+        z,y,x. A voxel holds the amount of dye inside it, so the sum of the image is
+        the total amount whatever the pixel size. Several channels are written as an
+        ImageJ hyperstack.
 
         Examples:
           fluosynth phantom microtubules --shape 128,128 --pixel-size 0.05 \\
@@ -42,7 +42,7 @@ struct PhantomCommand: ParsableCommand {
     @Option(help: "Random seed; the same seed gives the same phantom for any thread count.")
     var seed: UInt64 = 0
 
-    @Option(help: "Threads (default: all cores).")
+    @Option(help: "Worker threads (this machine's core count unless given).")
     var threads: Int = Parallel.availableCores
 
     @Option(name: [.short, .customLong("output")], help: "Output TIFF (float32, ImageJ metadata).")

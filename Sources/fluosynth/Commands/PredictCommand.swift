@@ -9,10 +9,11 @@ struct PredictCommand: ParsableCommand {
         commandName: "predict",
         abstract: "Restore an image, stack or time series with a trained CARE model.",
         discussion: """
-        The input is normalised to the model's percentiles, predicted in tiles that overlap by the
-        network's receptive field (no seams) and mapped back to the input's intensities. Output is
-        float32 with the input's pixel size and z step. Probabilistic models (--loss laplace) also
-        write the Laplace scale (uncertainty) to OUTPUT-scale.tif or --scale-output.
+        The input is normalised to the model's percentiles, predicted in tiles that
+        overlap by the network's receptive field (no seams) and mapped back to the
+        input's intensities. Output is float32 with the input's pixel size and z step.
+        Probabilistic models (--loss laplace) also write the Laplace scale
+        (uncertainty) to OUTPUT-scale.tif or --scale-output.
         Examples:
           fluosynth predict model low.tif -o restored.tif
           fluosynth predict model big.tif -o restored.tif --tiles 4,4 --overlap 32
@@ -40,7 +41,7 @@ struct PredictCommand: ParsableCommand {
     @Flag(name: .customLong("last-weights"), help: "Use the weights of the last epoch instead of the best.")
     var lastWeights = false
 
-    @Option(help: "Threads (default: all cores).")
+    @Option(help: "Worker threads (this machine's core count unless given).")
     var threads: Int = Parallel.availableCores
 
     func run() throws {

@@ -10,14 +10,14 @@ struct ResolutionCommand: ParsableCommand {
         commandName: "resolution",
         abstract: "Estimate the resolution of a real image without ground truth.",
         discussion: """
-        Image decorrelation analysis (Descloux et al., Nat. Methods 2019) of
-        IMAGE: the highest frequency whose phase still correlates with the
-        image, reported as 2·pixel/kc. With --second, a second noisy acquisition
-        of the same field, also the Fourier ring correlation of the two: the
-        resolution where FRC falls below 1/7 (or the ½-bit curve, --threshold
-        half-bit). A stack is analysed in one z plane (--plane, default middle).
-        Interpolated (upsampled) images break the white-noise assumption of the
-        decorrelation analysis; analyse them at their native pixel size.
+        Image decorrelation analysis (Descloux et al., Nat. Methods 2019) of IMAGE:
+        the highest frequency whose phase still correlates with the image, reported as
+        2·pixel/kc. With --second, a second noisy acquisition of the same field, also
+        the Fourier ring correlation of the two: the resolution where FRC falls below
+        1/7 (or the ½-bit curve, --threshold half-bit). A stack is analysed in one z
+        plane (--plane, default middle). Interpolated (upsampled) images break the
+        white-noise assumption of the decorrelation analysis; analyse them at their
+        native pixel size.
 
         Examples:
           fluosynth resolution ../shared/data/microtubules-wf-sim/sim-high.tif \\

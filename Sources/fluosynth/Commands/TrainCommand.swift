@@ -11,17 +11,20 @@ struct TrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train a CARE restoration network (residual U-Net) on pairs.",
         discussion: """
-        DATA is a CSBDeep .npz file (X, Y, axes SCYX/SCZYX), a pair folder (GT/<name>.tif with
-        <source>/<name>.tif, or <source>.npz), or a dataset root with train/ and val/ pair folders
-        (the layout fluosynth generate writes): train/ trains, val/ validates.
-        Defaults are CSBDeep's: depth 2, 32 first filters, kernel 5 (2-D) or 3 (3-D), MAE, Adam 4e-4,
-        batch 16, 100 epochs of 400 steps, learning rate halved after 10 epochs without improvement.
-        TIFF images are normalised to their 1st/99.8th percentiles; .npz patches are used as stored.
-        The model folder gets config.json, weights_best.bin, weights_last.bin, checkpoint.bin,
-        training.csv and training.svg, rewritten atomically after every epoch.
+        DATA is a CSBDeep .npz file (X, Y, axes SCYX/SCZYX), a pair folder
+        (GT/<name>.tif with <source>/<name>.tif, or <source>.npz), or a dataset root
+        with train/ and val/ pair folders (the layout fluosynth generate writes):
+        train/ trains, val/ validates. Defaults are CSBDeep's: depth 2, 32 first
+        filters, kernel 5 (2-D) or 3 (3-D), MAE, Adam 4e-4, batch 16, 100 epochs of
+        400 steps, learning rate halved after 10 epochs without improvement. TIFF
+        images are normalised to their 1st/99.8th percentiles; .npz patches are used
+        as stored. The model folder gets config.json, weights_best.bin,
+        weights_last.bin, checkpoint.bin, training.csv and training.svg, rewritten
+        atomically after every epoch.
         Examples:
           fluosynth train pairs/ --out model --epochs 20
-          fluosynth train pairs/train/low.npz --out model --steps 2000 --patch 64 --loss laplace
+          fluosynth train pairs/train/low.npz --out model --steps 2000 \\
+              --patch 64 --loss laplace
           fluosynth train pairs/ --out model --resume
         """
     )

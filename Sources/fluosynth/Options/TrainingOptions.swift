@@ -54,7 +54,7 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Dropout rate after every convolution block.")
     var dropout: Double = 0
 
-    @Option(help: "Threads (default: all cores).")
+    @Option(help: "Worker threads (this machine's core count unless given).")
     var threads: Int = Parallel.availableCores
 
     /// Copies the options into `request`, checking their ranges.
