@@ -3,9 +3,9 @@ import FluoCore
 /// A 2-D or 3-D convolution with "same" zero padding, stride 1 and a bias:
 /// y[n, o, p] = b[o] + Σ_{i, δ} w[o, i, δ] · x[n, i, p + δ − k/2], for odd kernel sizes k.
 ///
-/// 2-D 3×3 kernels (CARE's usual choice) run through Winograd's F(2×2, 3×3)
-/// (`WinogradConvolution.swift`): 4 multiply-adds per output pixel and channel pair
-/// instead of 9. Other kernels run directly: per sample and block of image rows, im2col
+/// 2-D 3×3 and 5×5 kernels (CARE's choices) run through Winograd's F(2×2, 3×3)
+/// (`WinogradConvolution.swift`): 4 multiply-adds per output pixel and channel pair instead
+/// of 9, and 16 (four 3×3 pieces) instead of 25. Other kernels run directly: per sample and block of image rows, im2col
 /// (`Im2Col`) and one `cblas_sgemm`, out (O × n) = W (O × K) · columns (K × n),
 /// K = I·kz·ky·kx; a 1×1 kernel multiplies the input directly.
 ///
@@ -34,6 +34,8 @@ public final class Convolution: Layer {
     private var inputGradient: Tensor?
     /// Per-sample weight and bias gradients before the sum over the batch.
     var sampleGradients: [Float] = []
+    /// How a 2-D 3×3 or 5×5 kernel runs through Winograd's F(2×2, 3×3); nil: directly.
+    let winograd: WinogradKernel?
     /// Winograd-transformed filters (forward, or transposed for the input gradient).
     var transformedFilters: [Float] = []
     var kernel: Size3 { Size3(kernelSize) }
@@ -46,6 +48,7 @@ public final class Convolution: Layer {
         self.inChannels = inChannels
         self.outChannels = outChannels
         self.kernelSize = kernelSize
+        winograd = WinogradKernel(kernelSize: kernelSize)
         let volume = kernelSize.reduce(1, *)
         let limit = (6.0 / Double((inChannels + outChannels) * volume)).squareRoot()
         var random = random
@@ -65,7 +68,7 @@ public final class Convolution: Layer {
         weight.value.withUnsafeBufferPointer { w in
             bias.value.withUnsafeBufferPointer { b in
                 if usesWinograd {
-                    convolveWinograd(x, weights: w.baseAddress!, transposed: false, bias: b.baseAddress!, relu: fusedReLU, into: y, compute)
+                    convolveWinograd(x, weights: w.baseAddress!, bias: b.baseAddress!, relu: fusedReLU, into: y, compute)
                 } else {
                     Convolution.convolve(x, weights: w.baseAddress!, bias: b.baseAddress!, relu: fusedReLU, kernel: kernel, into: y, compute)
                 }
@@ -80,13 +83,18 @@ public final class Convolution: Layer {
         let dx = Tensor.reusing(inputGradient, shape: x.shape)
         inputGradient = dx
         guard needsInputGradient else { return dx }
-        if usesWinograd {
-            weight.value.withUnsafeBufferPointer { w in
-                convolveWinograd(dy, weights: w.baseAddress!, transposed: true, bias: nil, relu: false, into: dx, compute)
+        transposedWeights.withUnsafeBufferPointer { w in
+            if usesWinograd {
+                convolveWinograd(dy, weights: w.baseAddress!, bias: nil, relu: false, into: dx, compute)
+            } else {
+                Convolution.convolve(dy, weights: w.baseAddress!, bias: nil, relu: false, kernel: kernel, into: dx, compute)
             }
-            return dx
         }
-        // w̃[i, o, δ] = w[o, i, k − 1 − δ]
+        return dx
+    }
+
+    /// The kernel of the transposed convolution, w̃[i, o, δ] = w[o, i, k − 1 − δ].
+    private var transposedWeights: [Float] {
         let volume = kernelVolume
         var flipped = [Float](repeating: 0, count: weight.count)
         for o in 0..<outChannels {
@@ -96,10 +104,7 @@ public final class Convolution: Layer {
                 }
             }
         }
-        flipped.withUnsafeBufferPointer { w in
-            Convolution.convolve(dy, weights: w.baseAddress!, bias: nil, relu: false, kernel: kernel, into: dx, compute)
-        }
-        return dx
+        return flipped
     }
 
     /// ∂w and ∂b: one product per sample into its own slice of `sampleGradients`, summed in order.

@@ -19,8 +19,9 @@
 ///     Aᵀ = [1 1 1 0; 0 1 −1 −1]
 ///
 /// Layouts: transformed filters U[ξ][o][c]; transformed data V[ξ][c][t] and M, ∂M[ξ][o][t], for
-/// the T tiles of a `Block` (a range of tile rows and of tile columns), t running along x first;
-/// ξ = 4i + j for row i and column j of the 4×4 transform. Tile columns are counted up to a
+/// the T tiles of a `Block` (a range of tile rows and of tile columns), t running along x first
+/// (M and ∂M may hold a block's tiles inside a larger grid: `TileLayout`); ξ = 4i + j for row i
+/// and column j of the 4×4 transform. 5×5 kernels run as four 3×3 pieces (`WinogradKernel`). Tile columns are counted up to a
 /// multiple of 4 per image row: the transforms run along rows of tiles, four tiles per SIMD4
 /// vector (even and odd pixels of a row split by `evenHalf`/`oddHalf`), and the extra tiles
 /// see zeros (so they add nothing to weight gradients).
@@ -60,6 +61,19 @@ enum Winograd {
         return blocks
     }
 
+    /// Where a block's tiles lie in a buffer of transformed tiles (16 × channels × `count`):
+    /// tile (r, c) of the block at `origin` + r·`rowStride` + c.
+    struct TileLayout {
+        var origin: Int
+        var rowStride: Int
+        var count: Int
+
+        /// The block's tiles alone.
+        init(_ block: Block) { (origin, rowStride, count) = (0, block.columns.count, block.count) }
+
+        init(origin: Int, rowStride: Int, count: Int) { (self.origin, self.rowStride, self.count) = (origin, rowStride, count) }
+    }
+
     /// Floats of transform scratch for `block`.
     static func scratchCount(_ block: Block) -> Int {
         lineCount(block.columns.count) + (2 * block.rows.count + 2) * 4 * block.columns.count   // the input transform; the others need less
@@ -78,20 +92,16 @@ enum Winograd {
     }
 
     /// U = G g Gᵀ for every filter of `weights` (O × C × 3 × 3, row-major) into `u` (16 × O × C).
-    /// `transposed`: the filters of the transposed convolution instead, g̃[c][o] = g[o][c] rotated
-    /// by 180°, into `u` (16 × C × O) — the input gradient is the convolution of ∂y with them.
-    static func transformFilters(_ weights: UnsafePointer<Float>, outChannels: Int, inChannels: Int, transposed: Bool,
+    static func transformFilters(_ weights: UnsafePointer<Float>, outChannels: Int, inChannels: Int,
                                  into u: UnsafeMutablePointer<Float>) {
         let pairs = outChannels * inChannels
         for o in 0..<outChannels {
             for c in 0..<inChannels {
                 let f = weights + (o * inChannels + c) * 9
                 // Rows of g (x in lanes 0…2).
-                func row(_ a: Int) -> Vector {
-                    transposed ? Vector(f[8 - 3 * a], f[7 - 3 * a], f[6 - 3 * a], 0) : Vector(f[3 * a], f[3 * a + 1], f[3 * a + 2], 0)
-                }
+                func row(_ a: Int) -> Vector { Vector(f[3 * a], f[3 * a + 1], f[3 * a + 2], 0) }
                 let g0 = row(0), g1 = row(1), g2 = row(2)
-                let pair = transposed ? c * outChannels + o : o * inChannels + c
+                let pair = o * inChannels + c
                 // Row i of G g, times Gᵀ on the right.
                 func put(_ i: Int, _ r: Vector) {
                     let p = u + 4 * i * pairs + pair
@@ -137,22 +147,23 @@ enum Winograd {
     }
 
     /// V = Bᵀ d B for every channel of one sample `x` (C planes of `size`) and every tile of
-    /// `block`, into `v` (16 × C × T).
+    /// `block`, into `v` (16 × C × T), the window d of tile (r, c) starting at pixel
+    /// (2r + `windowOffset`, 2c + `windowOffset`): −1 for 3×3 kernels, 0 for 5×5 pieces.
     ///
-    /// Bᵀ along x once per image row (rows 2·first − 1 … 2·last + 2, zero outside the image):
-    /// the row's part goes to a line, line[j] = x[2·left − 1 + j], and tile k covers
+    /// Bᵀ along x once per image row (rows 2·first + w … 2·last + w + 3, zero outside the
+    /// image): the row's part goes to a line, line[j] = x[2·left + w + j], and tile k covers
     /// line[2k …< 2k + 4] (d0, d2 even pixels, d1, d3 odd ones); then Bᵀ along y over four such
     /// rows per tile row.
-    static func transformInput(_ x: UnsafePointer<Float>, channels: Int, size: Size3, block: Block,
+    static func transformInput(_ x: UnsafePointer<Float>, channels: Int, size: Size3, block: Block, windowOffset: Int = -1,
                                into v: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
         let columns = block.columns.count, count = block.count, position = channels * count
         let line = scratch, transformed = scratch + lineCount(columns), rowStride = 4 * columns
-        let first = 2 * block.columns.lowerBound - 1
+        let first = 2 * block.columns.lowerBound + windowOffset
         line.update(repeating: 0, count: lineCount(columns))
         for c in 0..<channels {
             let plane = x + c * size.y * size.x
             for r in 0..<(2 * block.rows.count + 2) {
-                let row = 2 * block.rows.lowerBound - 1 + r
+                let row = 2 * block.rows.lowerBound + windowOffset + r
                 let out = transformed + r * rowStride
                 guard row >= 0 && row < size.y else {
                     out.update(repeating: 0, count: rowStride)
@@ -185,12 +196,12 @@ enum Winograd {
         }
     }
 
-    /// Y = Aᵀ M A for every channel and tile of `m` (16 × O × T, the tiles of `block`) into one
-    /// sample `y` (O planes of `size`), then + bias and max(0, ·) if `relu`.
-    static func transformOutput(_ m: UnsafePointer<Float>, channels: Int, size: Size3, block: Block,
+    /// Y = Aᵀ M A for every channel and tile of `block` in `m` (16 × O × `layout.count`) into
+    /// one sample `y` (O planes of `size`), then + bias and max(0, ·) if `relu`.
+    static func transformOutput(_ m: UnsafePointer<Float>, channels: Int, size: Size3, block: Block, layout: TileLayout,
                                 bias: UnsafePointer<Float>?, relu: Bool,
                                 into y: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
-        let columns = block.columns.count, count = block.count, step = 4 * channels * count
+        let columns = block.columns.count, count = layout.count, step = 4 * channels * count
         let line = scratch, half = scratch + lineCount(columns), left = 2 * block.columns.lowerBound
         for o in 0..<channels {
             let plane = y + o * size.y * size.x
@@ -198,7 +209,7 @@ enum Winograd {
             for tileRow in 0..<block.rows.count {
                 // Aᵀ along y: half[i][j] (2 × 4 lines of tiles).
                 for j in 0..<4 {
-                    let input = m + (j * channels + o) * count + tileRow * columns
+                    let input = m + (j * channels + o) * count + layout.origin + tileRow * layout.rowStride
                     let top = half + j * columns, bottom = half + (4 + j) * columns
                     for k in stride(from: 0, to: columns, by: 4) {
                         let m1 = input.load(at: step + k), m2 = input.load(at: 2 * step + k)
@@ -235,14 +246,14 @@ enum Winograd {
     }
 
     /// ∂M = A ∂Y Aᵀ for every channel of one sample `dy` (O planes of `size`) and every tile
-    /// of `block`, into `dm` (16 × O × T).
+    /// of `block`, into `dm` (16 × O × `layout.count`; other tiles untouched).
     ///
     /// A along x once per image row (the row's part in a line zero past the image; tile k
     /// covers line[2k], line[2k + 1]), then A along y over the two rows of each tile row (zero
     /// below the image).
-    static func transformGradient(_ dy: UnsafePointer<Float>, channels: Int, size: Size3, block: Block,
+    static func transformGradient(_ dy: UnsafePointer<Float>, channels: Int, size: Size3, block: Block, layout: TileLayout,
                                   into dm: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
-        let columns = block.columns.count, count = block.count, position = channels * count
+        let columns = block.columns.count, count = layout.count, position = channels * count
         let line = scratch, transformed = scratch + lineCount(columns), rowStride = 4 * columns
         line.update(repeating: 0, count: lineCount(columns))
         for o in 0..<channels {
@@ -267,7 +278,7 @@ enum Winograd {
             for tileRow in 0..<block.rows.count {
                 for j in 0..<4 {
                     let input = transformed + 2 * tileRow * rowStride + j * columns
-                    let out = dm + (j * channels + o) * count + tileRow * columns
+                    let out = dm + (j * channels + o) * count + layout.origin + tileRow * layout.rowStride
                     for k in stride(from: 0, to: columns, by: 4) {
                         let d0 = input.load(at: k), d1 = input.load(at: rowStride + k)
                         out.store(d0, at: k)

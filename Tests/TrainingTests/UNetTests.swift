@@ -80,13 +80,14 @@ import Testing
     }
 
     /// The whole network's parameter gradients (2-D residual probabilistic with the Laplace
-    /// loss; 2-D with batch norm and dropout; 3-D with MSE) against finite differences: this checks the wiring
+    /// loss; 2-D with batch norm and dropout; 2-D with CSBDeep's 5×5 kernels; 3-D with MSE) against finite differences: this checks the wiring
     /// (skips, concatenation order, upsampling, residual, heads) on top of the layer checks.
     /// ReLU inputs are shifted positive (bias or batch-norm β = 0.5) and targets put far from the
     /// outputs, so no ReLU or |μ − y| kink lies within a finite-difference step.
     @Test(arguments: [
         UNetConfiguration(dimensions: 2, depth: 2, firstFilters: 4, kernelSize: 3, probabilistic: true),
         UNetConfiguration(dimensions: 2, depth: 2, firstFilters: 4, kernelSize: 3, batchNorm: true, dropout: 0.2),
+        UNetConfiguration(dimensions: 2, depth: 2, firstFilters: 4, kernelSize: 5),
         UNetConfiguration(dimensions: 3, depth: 1, firstFilters: 3, kernelSize: 3),
     ])
     func networkGradient(configuration: UNetConfiguration) {

@@ -2,19 +2,24 @@ import FluoCore
 import Testing
 @testable import Training
 
-/// 2-D 3×3 convolutions run through Winograd's F(2×2, 3×3): forward, input and weight
+/// 2-D 3×3 and 5×5 convolutions run through Winograd's F(2×2, 3×3): forward, input and weight
 /// gradients against direct sums in double precision, within 10⁻⁴ of the largest value.
 @Suite struct WinogradTests {
     /// (n, c, y, x) shapes: whole tiles, partial tiles on both axes, images smaller than a tile.
-    @Test(arguments: [
+    static let cases: [([Int], Int, Int)] = [
         ([2, 3, 8, 12], 4, 1 << 21),   // one block per sample
         ([2, 5, 11, 9], 3, 40),        // partial tiles, one tile row per block
         ([1, 2, 3, 2], 2, 1 << 21),    // smaller than one tile
         ([3, 16, 20, 24], 8, 4096),    // several channels and blocks
-    ])
-    func matchesDirectSums(shape: [Int], outChannels: Int, budget: Int) {
+        ([1, 3, 13, 40], 2, 600),      // several blocks along x (5×5: halo columns inside the image)
+    ]
+
+    @Test(arguments: [3, 5], cases)
+    func matchesDirectSums(kernel: Int, testCase: ([Int], Int, Int)) {
+        let (shape, outChannels, budget) = testCase
         let (batch, channels, height, width) = (shape[0], shape[1], shape[2], shape[3])
-        let conv = Convolution(name: "c", inChannels: channels, outChannels: outChannels, kernelSize: [3, 3], random: RandomStream(seed: 4))
+        let conv = Convolution(name: "c", inChannels: channels, outChannels: outChannels, kernelSize: [kernel, kernel],
+                               random: RandomStream(seed: 4))
         #expect(conv.usesWinograd)
         conv.bias.value = GradientCheck.values(outChannels, seed: 5)
         let x = GradientCheck.values(shape.reduce(1, *), seed: 6)
@@ -33,10 +38,10 @@ import Testing
             let out = ((n * outChannels + o) * height + yy) * width + xx
             yReference[out] = Double(conv.bias.value[o])
             dbReference[o] += Double(dy[out])
-            for c in 0..<channels { for a in 0..<3 { for b in 0..<3 {
-                let sy = yy + a - 1, sx = xx + b - 1
+            for c in 0..<channels { for a in 0..<kernel { for b in 0..<kernel {
+                let sy = yy + a - kernel / 2, sx = xx + b - kernel / 2
                 guard (0..<height).contains(sy), (0..<width).contains(sx) else { continue }
-                let input = ((n * channels + c) * height + sy) * width + sx, weight = ((o * channels + c) * 3 + a) * 3 + b
+                let input = ((n * channels + c) * height + sy) * width + sx, weight = ((o * channels + c) * kernel + a) * kernel + b
                 yReference[out] += Double(w[weight]) * Double(x[input])
                 dxReference[input] += Double(w[weight]) * Double(dy[out])
                 dwReference[weight] += Double(x[input]) * Double(dy[out])
@@ -45,7 +50,7 @@ import Testing
         func expectClose(_ got: [Float], _ expected: [Double], _ label: String) {
             let scale = expected.map(abs).max()!
             let worst = zip(got, expected).map { abs(Double($0) - $1) }.max()!
-            #expect(worst < 1e-4 * scale, "\(label) \(shape): worst difference \(worst), largest value \(scale)")
+            #expect(worst < 1e-4 * scale, "\(label) \(kernel)×\(kernel) \(shape): worst difference \(worst), largest value \(scale)")
         }
         expectClose(y, yReference, "forward")
         expectClose(dx, dxReference, "input gradient")
@@ -57,7 +62,7 @@ import Testing
     @Test func filterGradientIsAdjointOfFilterTransform() {
         let g = GradientCheck.values(2 * 3 * 9, seed: 8), du = GradientCheck.values(16 * 6, seed: 9)
         var u = [Float](repeating: 0, count: 16 * 6), dg = [Float](repeating: 0, count: 2 * 3 * 9)
-        Winograd.transformFilters(g, outChannels: 2, inChannels: 3, transposed: false, into: &u)
+        Winograd.transformFilters(g, outChannels: 2, inChannels: 3, into: &u)
         Winograd.filterGradient(du, outChannels: 2, inChannels: 3, inputMajor: false, into: &dg)
         let left = zip(u, du).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
         let right = zip(g, dg).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
