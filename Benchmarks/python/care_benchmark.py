@@ -1,8 +1,8 @@
 """CSBDeep's CARE on TensorFlow (CPU): training steps/s and 1024x1024 prediction time.
 
 The configuration matches `fluobench training`: 2-D U-Net, depth 2, 32 first filters,
-kernel 3, one input and one output channel, MAE, Adam, batch 16, 128x128 patches.
-Prints one JSON line. Usage: care_benchmark.py STEPS RUNS
+kernel 3 (or the third argument), one input and one output channel, MAE, Adam, batch 16, 128x128 patches.
+Prints one JSON line. Usage: care_benchmark.py STEPS RUNS [KERNEL]
 """
 import json
 import os
@@ -17,8 +17,9 @@ from csbdeep.models import CARE, Config
 
 steps = int(sys.argv[1]) if len(sys.argv) > 1 else 10
 runs = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+kernel = int(sys.argv[3]) if len(sys.argv) > 3 else 3
 rng = np.random.default_rng(0)
-config = Config("YX", n_channel_in=1, n_channel_out=1, unet_n_depth=2, unet_n_first=32, unet_kern_size=3,
+config = Config("YX", n_channel_in=1, n_channel_out=1, unet_n_depth=2, unet_n_first=32, unet_kern_size=kernel,
                 train_batch_size=16, train_loss="mae")
 model = CARE(config, "bench", basedir=tempfile.mkdtemp())
 model.prepare_for_training()

@@ -8,10 +8,11 @@ import Training
 struct TrainingBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "training",
-        abstract: "CARE U-Net (depth 2, 32 filters, kernel 3, batch 16, 128×128): training steps/s and 1024² prediction vs CSBDeep/TensorFlow.",
+        abstract: "CARE U-Net (depth 2, 32 filters, kernel 3 or 5, batch 16, 128×128): training steps/s and 1024² prediction vs CSBDeep/TensorFlow.",
         discussion: """
-        The TensorFlow side runs Benchmarks/python/care_benchmark.py in the virtual environment that
-        Benchmarks/python/setup-venv.sh makes (tensorflow-cpu and csbdeep from PyPI); --no-peer skips it.
+        The TensorFlow side runs Benchmarks/python/care_benchmark.py in the virtual
+        environment that Benchmarks/python/setup-venv.sh makes (tensorflow-cpu and
+        csbdeep from PyPI); --no-peer skips it.
         """
     )
 
@@ -24,6 +25,9 @@ struct TrainingBenchmark: ParsableCommand {
     @Option(help: "Threads.")
     var threads: Int = Parallel.availableCores
 
+    @Option(help: "Kernel size: 3 (Winograd) or 5 (CSBDeep's 2-D default, direct).")
+    var kernel: Int = 3
+
     @Option(help: "Block budget in floats per worker (unfolded or Winograd-transformed data; default: Compute's).")
     var columnBudget: Int?
 
@@ -34,7 +38,7 @@ struct TrainingBenchmark: ParsableCommand {
         print("machine: \(Measure.machine); threads \(threads); load average at start \(loadAverage)")
         print("OpenBLAS: core \(OpenBLASRuntime.coreName) (\(OpenBLASRuntime.configuration)); OPENBLAS_CORETYPE=\(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "unset")")
         let peak = sgemmPeak()
-        let architecture = UNetConfiguration(dimensions: 2, depth: 2, firstFilters: 32, kernelSize: 3)
+        let architecture = UNetConfiguration(dimensions: 2, depth: 2, firstFilters: 32, kernelSize: kernel)
         let net = UNet(architecture, random: RandomStream(seed: 1))
         let batch = 16, size = 128
         var random = RandomStream(seed: 2)
@@ -82,7 +86,7 @@ struct TrainingBenchmark: ParsableCommand {
         }
         print("| measurement | FluoSynth (OpenBLAS) | CSBDeep + TensorFlow | ratio (≥ 1: FluoSynth faster) | GFLOP/s, direct-equivalent | GFLOP/s executed | executed share of sgemm peak |")
         print("|---|---|---|---|---|---|---|")
-        print("| training, steps/s (batch 16, 128×128) | \(String(format: "%.3f", 1 / stepSeconds)) | \(peerSteps.map { String(format: "%.3f", $0) } ?? "–") | \(peerSteps.map { String(format: "%.2f", 1 / stepSeconds / $0) } ?? "–") | \(rates(trainingFlops, trainingExecuted, stepSeconds)) |")
+        print("| training, steps/s (kernel \(kernel), batch 16, 128×128) | \(String(format: "%.3f", 1 / stepSeconds)) | \(peerSteps.map { String(format: "%.3f", $0) } ?? "–") | \(peerSteps.map { String(format: "%.2f", 1 / stepSeconds / $0) } ?? "–") | \(rates(trainingFlops, trainingExecuted, stepSeconds)) |")
         print("| prediction, 1024×1024 image | \(Measure.format(predictSeconds)) | \(peerPredict.map(Measure.format) ?? "–") | \(peerPredict.map { String(format: "%.2f", $0 / predictSeconds) } ?? "–") | \(rates(predictFlops, predictExecuted, predictSeconds)) |")
         print("| OpenBLAS sgemm 2048³, \(threads) threads | \(String(format: "%.0f GFLOP/s", peak)) | | | | | 100 % |")
     }
@@ -120,7 +124,7 @@ struct TrainingBenchmark: ParsableCommand {
         guard setup.terminationStatus == 0 else { throw ValidationError("Benchmarks/python/setup-venv.sh failed") }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [root + "/Benchmarks/python/care_benchmark.py", String(steps), String(runs)]
+        process.arguments = [root + "/Benchmarks/python/care_benchmark.py", String(steps), String(runs), String(kernel)]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
