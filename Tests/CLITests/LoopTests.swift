@@ -35,6 +35,8 @@ struct LoopTests {
             #expect(try fluosynth(["predict", folder + "/loop/model", real + "/widefield-high.tif", "-o", predicted]).status == 0)
             let scores = try fluosynth(["evaluate", predicted, real + "/sim-high.tif", "--input", real + "/widefield-high.tif"])
             print("real widefield → SIM reference (model of a CI-sized loop):\n\(scores.stdout)")
+        } else {
+            print("no real widefield/SIM pair at \(real) (set FLUOSYNTH_SHARED_DATA): real-data scores not reported")
         }
     }
 }

@@ -9,7 +9,8 @@ struct ResolutionCommandTests {
     /// On the real SIM pair (normal and low light: two noisy acquisitions of one field) the command
     /// reports decorrelation and FRC estimates; only a physically plausible range is asserted
     /// (real data): between two 0.03 µm pixels and 0.5 µm (measured: 0.17 and 0.16 µm).
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: data + "/sim-high.tif")))
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: data + "/sim-high.tif"),
+                   "needs the real data in ../shared/data or $FLUOSYNTH_SHARED_DATA"))
     func reportsDecorrelationAndFRCOnRealData() throws {
         let result = try fluosynth(["resolution", Self.data + "/sim-high.tif", "--second", Self.data + "/sim-low.tif", "--json"])
         #expect(result.status == 0, "\(result.stderr)")

@@ -137,7 +137,8 @@ struct TIFFInteropTests {
     }
 
     /// Real data from `../shared/data`, where this checkout has it.
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: TestPaths.sharedData + "/cells3d-nuclei/nuclei.tif")))
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: TestPaths.sharedData + "/cells3d-nuclei/nuclei.tif"),
+                   "needs the real data in ../shared/data or $FLUOSYNTH_SHARED_DATA"))
     func realMicroscopeFilesLoad() throws {
         let nuclei = TestPaths.sharedData + "/cells3d-nuclei/nuclei.tif"
         let image = try TIFFReader.read(nuclei)

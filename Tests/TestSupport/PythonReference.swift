@@ -46,8 +46,11 @@ public enum TestPaths {
             .deletingLastPathComponent().path
     }()
 
-    /// `../shared/data` beside the project.
-    public static var sharedData: String { packageRoot + "/../shared/data" }
+    /// The real microscopy data: `$FLUOSYNTH_SHARED_DATA`, else `../shared/data` beside the project
+    /// (tests that need it are skipped where it is missing).
+    public static var sharedData: String {
+        ProcessInfo.processInfo.environment["FLUOSYNTH_SHARED_DATA"] ?? packageRoot + "/../shared/data"
+    }
 
     /// A built executable of this package (same build folder as the tests).
     public static func executable(_ name: String) -> String {
