@@ -67,11 +67,6 @@ enum Winograd {
         var origin: Int
         var rowStride: Int
         var count: Int
-
-        /// The block's tiles alone.
-        init(_ block: Block) { (origin, rowStride, count) = (0, block.columns.count, block.count) }
-
-        init(origin: Int, rowStride: Int, count: Int) { (self.origin, self.rowStride, self.count) = (origin, rowStride, count) }
     }
 
     /// Floats of transform scratch for `block`.

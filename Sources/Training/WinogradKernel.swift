@@ -44,7 +44,8 @@ struct WinogradKernel: Sendable {
     var multiplyAddShare: Double { Double(16 * pieces) / Double(4 * size * size) }
 
     /// The kernel tap of piece tap `a` (0…2) along one axis for tile shift `s`, or nil where
-    /// the piece with shift s − 1 has it (pieces one tile apart share exactly their edge tap).
+    /// the piece with shift s − 1 has it (pieces one tile apart share exactly their edge tap;
+    /// the shifts are the same along y and x, the first piece's the smallest).
     private func tap(_ a: Int, shift s: Int) -> Int? {
         if s > shifts[0].y && a == 0 { return nil }
         return 2 * s + windowOffset + a + size / 2
