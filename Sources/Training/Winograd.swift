@@ -149,7 +149,7 @@ enum Winograd {
     /// image): the row's part goes to a line, line[j] = x[2·left + w + j], and tile k covers
     /// line[2k …< 2k + 4] (d0, d2 even pixels, d1, d3 odd ones); then Bᵀ along y over four such
     /// rows per tile row.
-    static func transformInput(_ x: UnsafePointer<Float>, channels: Int, size: Size3, block: Block, windowOffset: Int = -1,
+    static func transformInput(_ x: UnsafePointer<Float>, channels: Int, size: Size3, block: Block, windowOffset: Int,
                                into v: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
         let columns = block.columns.count, count = block.count, position = channels * count
         let line = scratch, transformed = scratch + lineCount(columns), rowStride = 4 * columns
