@@ -3,11 +3,23 @@ import PackageDescription
 
 /// FluoSynth: paired training data for fluorescence-microscopy image restoration.
 ///
-/// The targets follow the pipeline, data flowing one way:
-/// `FluoCore` (volumes, random streams, FFT) → `Phantoms` (ground truth) → `Imaging`
-/// (PSF models and the degradations of a microscope) → `DataIO` (TIFF, PNG, npz, the pair
-/// writer); `Training` (the CARE U-Net on OpenBLAS) and `Metrics` beside them; `Workflows`
-/// (what each command does) → `fluosynth` (argument parsing only).
+/// The targets follow the pipeline, data flowing one way (docs/ARCHITECTURE.md draws it):
+///
+///     FluoCore ─┬─▶ Phantoms ─┐
+///               ├─▶ Imaging ──┼─▶ DatasetSpec ─┬─▶ Teaching ─┐
+///               ├─▶ DataIO ───┘                │             ├─▶ Workflows ─▶ fluosynth
+///               ├─▶ Metrics ───────────────────┴─────────────┤
+///               └─▶ Training (with DataIO) ──────────────────┘
+///
+/// - `FluoCore`: volumes (z, y, x; spacing in µm), random streams, FFT plans, percentiles.
+/// - `Phantoms`: ground truth. `Imaging`: PSFs and the stages of a microscope.
+/// - `DataIO`: file formats, one folder each (TIFF, PNG, NPZ, the pair layout).
+/// - `Metrics`: the CARE evaluation protocol, spectra, FRC, decorrelation.
+/// - `DatasetSpec`: the YAML document that composes the stages' parameter types.
+/// - `Training`: layers, networks, optimisation, data and model folders on OpenBLAS.
+/// - `Teaching`: the explain page (stages, PSF/OTF, spectra, sweeps).
+/// - `Workflows`: what each command does; re-exports the targets whose types commands name.
+/// - `fluosynth`, `fluobench`: argument parsing over `Workflows`.
 let package = Package(
     name: "FluoSynth",
     products: [
@@ -18,7 +30,8 @@ let package = Package(
         .library(name: "Phantoms", targets: ["Phantoms"]),
         .library(name: "Training", targets: ["Training"]),
         .library(name: "Metrics", targets: ["Metrics"]),
-        .library(name: "Spec", targets: ["Spec"]),
+        .library(name: "DatasetSpec", targets: ["DatasetSpec"]),
+        .library(name: "Teaching", targets: ["Teaching"]),
         .library(name: "Workflows", targets: ["Workflows"]),
     ],
     dependencies: [
@@ -42,19 +55,20 @@ let package = Package(
         .target(name: "DataIO", dependencies: ["FluoCore", "CTIFF", "CPNG", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "Metrics", dependencies: ["FluoCore"]),
         .target(name: "Training", dependencies: ["FluoCore", "DataIO", "COpenBLAS"]),
-        .target(name: "Spec", dependencies: [
+        .target(name: "DatasetSpec", dependencies: [
             "FluoCore", "Phantoms", "Imaging", "DataIO", .product(name: "Yams", package: "Yams"),
         ]),
-        .target(name: "Workflows", dependencies: ["FluoCore", "Phantoms", "Imaging", "DataIO", "Metrics", "Training", "Spec"]),
+        .target(name: "Teaching", dependencies: ["FluoCore", "Phantoms", "Imaging", "DataIO", "Metrics", "DatasetSpec"]),
+        .target(name: "Workflows", dependencies: [
+            "FluoCore", "Phantoms", "Imaging", "DataIO", "Metrics", "Training", "DatasetSpec", "Teaching",
+        ]),
         .executableTarget(name: "fluosynth", dependencies: [
-            "Workflows", "FluoCore", "Phantoms", "Imaging", "DataIO", "Metrics", "Training", "Spec",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Workflows", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Benchmarks (timed with ContinuousClock, never in unit tests): swift run -c release fluobench --help
         .executableTarget(name: "fluobench", dependencies: [
-            "Workflows", "FluoCore", "Phantoms", "Imaging", "DataIO", "Metrics", "Training", "Spec",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Workflows", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Benchmarks/Sources/fluobench"),
 
         // Helpers shared by the test targets: Python reference checks, paths, subprocesses.
@@ -62,10 +76,11 @@ let package = Package(
         .testTarget(name: "FluoCoreTests", dependencies: ["FluoCore"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "FluoCore", "Workflows", "DataIO", "TestSupport"]),
         .testTarget(name: "DataIOTests", dependencies: ["DataIO", "FluoCore", "CTIFF", "TestSupport"]),
-        .testTarget(name: "SpecTests", dependencies: ["Spec", "FluoCore", "Imaging", "Phantoms", "TestSupport"]),
+        .testTarget(name: "DatasetSpecTests", dependencies: ["DatasetSpec", "FluoCore", "Imaging", "Phantoms", "TestSupport"]),
         .testTarget(name: "PhantomsTests", dependencies: ["Phantoms", "FluoCore", "TestSupport"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "FluoCore", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Metrics", "FluoCore", "DataIO", "TestSupport"]),
+        .testTarget(name: "TeachingTests", dependencies: ["Teaching", "Workflows", "DatasetSpec", "Metrics", "Imaging", "DataIO", "FluoCore", "TestSupport"]),
         .testTarget(name: "WorkflowsTests", dependencies: ["Workflows", "Training", "Metrics", "Imaging", "Phantoms", "DataIO", "FluoCore", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["DataIO", "FluoCore", "Imaging", "TestSupport"]),
     ]

@@ -2,7 +2,7 @@ import DataIO
 import FluoCore
 import Foundation
 import Phantoms
-import Spec
+import DatasetSpec
 
 /// The `phantom` command: one ground truth from a preset or file.
 public enum PhantomWorkflow {

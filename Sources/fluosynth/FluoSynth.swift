@@ -1,5 +1,4 @@
 import ArgumentParser
-import Training
 import Workflows
 
 @main

@@ -1,7 +1,6 @@
 import ArgumentParser
-import FluoCore
+import Workflows
 import Foundation
-import Imaging
 
 /// PSF convolution against the bare FFTW forward + inverse transform of the same shape
 /// (the practical limit of any FFT convolution), measured in the same run.

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Training
+import Workflows
 
 @main
 struct FluoBench: ParsableCommand {

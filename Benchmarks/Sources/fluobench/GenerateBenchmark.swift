@@ -1,10 +1,5 @@
 import ArgumentParser
-import DataIO
-import FluoCore
 import Foundation
-import Imaging
-import Phantoms
-import Spec
 import Workflows
 
 /// `fluosynth generate` end to end (phantom, imaging model, writing) against a plain

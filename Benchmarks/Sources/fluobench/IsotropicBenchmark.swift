@@ -1,11 +1,5 @@
 import ArgumentParser
-import DataIO
-import FluoCore
 import Foundation
-import Imaging
-import Metrics
-import Phantoms
-import Spec
 import Workflows
 
 /// Isotropic restoration of a 64×256×256 stack with σ = 4: the time of each step, and the

@@ -1,7 +1,6 @@
 import ArgumentParser
-import FluoCore
+import Workflows
 import Foundation
-import Phantoms
 
 /// Ground-truth generation rate: microtubules in 2-D and spherical phantoms in 3-D, on one
 /// thread and on all, with the threads used inside one sample or across samples.

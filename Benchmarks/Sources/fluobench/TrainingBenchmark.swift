@@ -1,7 +1,6 @@
 import ArgumentParser
-import FluoCore
+import Workflows
 import Foundation
-import Training
 
 /// CARE training steps/s and 1024×1024 prediction time against CSBDeep on TensorFlow (CPU),
 /// measured in the same run, with OpenBLAS's own sgemm peak for scale.

@@ -2,7 +2,7 @@ import DataIO
 import FluoCore
 import Foundation
 import Imaging
-import Spec
+import DatasetSpec
 
 /// What `fluosynth generate` was asked to do.
 public struct GenerateOptions: Sendable {

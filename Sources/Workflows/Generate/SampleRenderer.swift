@@ -3,7 +3,7 @@ import FluoCore
 import Foundation
 import Imaging
 import Phantoms
-import Spec
+import DatasetSpec
 
 /// What was made for one sample, as the manifest records it.
 public struct SampleRecord: Codable, Equatable, Sendable {

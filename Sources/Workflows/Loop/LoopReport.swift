@@ -2,7 +2,7 @@ import DataIO
 import FluoCore
 import Foundation
 import Metrics
-import Spec
+import DatasetSpec
 
 /// `report.html` of a loop: the scores of input, Richardson–Lucy and network with the best in
 /// bold, whether the network beat both, example images side by side, the training curve, and

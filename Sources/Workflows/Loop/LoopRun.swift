@@ -3,7 +3,7 @@ import FluoCore
 import Foundation
 import Imaging
 import Metrics
-import Spec
+import DatasetSpec
 import Training
 
 /// What `fluosynth loop` was asked to do.

@@ -1,6 +1,4 @@
 import ArgumentParser
-import FluoCore
-import Imaging
 import Workflows
 
 extension FFTConvolver.Boundary: ExpressibleByArgument {}

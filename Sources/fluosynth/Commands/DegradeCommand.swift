@@ -1,8 +1,5 @@
 import ArgumentParser
-import DataIO
-import FluoCore
 import Foundation
-import Imaging
 import Workflows
 
 extension AxisResampling: ExpressibleByArgument {

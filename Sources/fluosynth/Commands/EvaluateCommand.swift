@@ -1,6 +1,4 @@
 import ArgumentParser
-import DataIO
-import FluoCore
 import Foundation
 import Workflows
 

@@ -1,5 +1,4 @@
 import ArgumentParser
-import FluoCore
 import Foundation
 import Workflows
 

@@ -1,8 +1,5 @@
 import ArgumentParser
-import DataIO
-import FluoCore
 import Foundation
-import Spec
 import Workflows
 
 extension Shard: ExpressibleByArgument {
@@ -77,48 +74,5 @@ struct GenerateCommand: ParsableCommand {
         var line = "made \(summary.made) samples (\(summary.pairs) pairs) in \(String(format: "%.1f", summary.seconds)) s, \(String(format: "%.1f", rate)) pairs/s"
         if summary.skipped > 0 { line += "; \(summary.skipped) were already made" }
         print(line + " → \(summary.directory)")
-    }
-}
-
-struct SchemaCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "schema",
-        abstract: "Print the JSON Schema of dataset specs (for editors' YAML language servers).",
-        discussion: """
-        Example (VS Code with the YAML extension): write the schema with
-          fluosynth schema > fluosynth.schema.json
-        then start a spec with the line
-          # yaml-language-server: $schema=fluosynth.schema.json
-        """
-    )
-
-    func run() throws {
-        print(try JSONSchemaGenerator.datasetSchema(presets: PresetLibrary.standard().names))
-    }
-}
-
-struct MergeCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "merge",
-        abstract: "Join the shards of a dataset (made with generate --shard I/N) into one.",
-        discussion: """
-        The result is byte-identical to an unsharded run: manifest.json, the npz files
-        and the previews are made from all samples in order; the shard manifests and
-        npz are removed.
-        Examples:
-          fluosynth merge /data/mt                         # shards wrote into /data/mt
-          fluosynth merge /data/mt /scratch/s0 /scratch/s1 # shards in own folders
-        """
-    )
-
-    @Argument(help: "The dataset directory to complete.")
-    var target: String
-
-    @Argument(help: "Other directories holding shards of the same dataset.")
-    var sources: [String] = []
-
-    func run() throws {
-        let count = try Merger.merge(into: target, from: sources)
-        print("merged \(count) samples → \(target)")
     }
 }

@@ -1,7 +1,5 @@
 import ArgumentParser
-import FluoCore
 import Foundation
-import Imaging
 import Workflows
 
 extension ViewCombination: ExpressibleByArgument {}

@@ -1,7 +1,4 @@
 import ArgumentParser
-import DataIO
-import FluoCore
-import Imaging
 import Workflows
 
 struct PSFCommand: ParsableCommand {

@@ -1,7 +1,5 @@
 import ArgumentParser
-import FluoCore
 import Foundation
-import Spec
 import Workflows
 
 struct PhantomCommand: ParsableCommand {

@@ -1,7 +1,5 @@
 import ArgumentParser
-import FluoCore
 import Foundation
-import Training
 import Workflows
 
 struct PredictCommand: ParsableCommand {

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Metrics
 import Workflows
 
 extension FourierRingCorrelation.Threshold: ExpressibleByArgument {}

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Imaging
+import Workflows
 
 extension PSFModel.Kind: ExpressibleByArgument {}
 

@@ -1,7 +1,5 @@
 import ArgumentParser
-import FluoCore
 import Foundation
-import Training
 import Workflows
 
 /// The trainer's hyper-parameters, shared by `train` and the `isotropic` commands.

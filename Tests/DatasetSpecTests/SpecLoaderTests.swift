@@ -1,7 +1,7 @@
 import FluoCore
 import Foundation
 import Imaging
-@testable import Spec
+@testable import DatasetSpec
 import TestSupport
 import Testing
 

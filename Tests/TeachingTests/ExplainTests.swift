@@ -8,7 +8,8 @@ import Imaging
 import Metrics
 import TestSupport
 import Testing
-@testable import Workflows
+@testable import Teaching
+@testable import Workflows  // the cross-check that the page shows what generate makes
 
 /// `fluosynth explain`: the numbers its page shows, the images it is made of, and its structure.
 @Suite("Explain page")
@@ -40,7 +41,7 @@ struct ExplainTests {
         return path
     }()
 
-    static let explanation: Explanation = try! ExplainRun.explanation(specPath: specPath, sample: 1, sweep: nil, threads: 2)
+    static let explanation: Explanation = try! Explanation(specPath: specPath, sample: 1, sweep: nil, threads: 2)
 
     /// The page shows the very images `generate` makes: the trace's stages in the model's
     /// order, the ground truth and the recorded input equal to SampleRenderer's, bit for bit.
@@ -173,26 +174,26 @@ struct ExplainTests {
 
     /// A sweep changes its parameter and nothing else; bad sweeps name the key and the value.
     @Test func sweeps() throws {
-        let na = try ExplainRun.explanation(specPath: Self.specPath, sample: 1, sweep: "na=0.9,1.3", threads: 2)
+        let na = try Explanation(specPath: Self.specPath, sample: 1, sweep: "na=0.9,1.3", threads: 2)
         #expect(na.sweepPoints.map { $0.trace.condition.optics?.optics?.na } == [0.9, 1.3])
         #expect(na.sweepPoints[0].optics!.report.lateralFWHMUm > na.sweepPoints[1].optics!.report.lateralFWHMUm)
         #expect(na.specimen.groundTruth == Self.explanation.specimen.groundTruth)
         #expect(na.trace.recorded.image == Self.explanation.trace.recorded.image)
 
-        let photons = try ExplainRun.explanation(specPath: Self.specPath, sample: 1, sweep: "photons=10,1000", threads: 2)
+        let photons = try Explanation(specPath: Self.specPath, sample: 1, sweep: "photons=10,1000", threads: 2)
         let budgets = photons.sweepPoints.map { $0.budget! }
         #expect(budgets.map { ($0.signalPhotons + $0.backgroundPhotons).rounded() } == [10, 1000])
         #expect(budgets[1].snr > 5 * budgets[0].snr)
 
-        let pixels = try ExplainRun.explanation(specPath: Self.specPath, sample: 1, sweep: "pixel-size=0.04,0.12", threads: 2)
+        let pixels = try Explanation(specPath: Self.specPath, sample: 1, sweep: "pixel-size=0.04,0.12", threads: 2)
         #expect(pixels.sweepPoints.map { $0.trace.recorded.grid.spacingUm.map { ($0 * 1e9).rounded() / 1e9 } } == [[0.04, 0.04], [0.12, 0.12]])
         #expect(pixels.sweepPoints[1].trace.recorded.image.shape == [21, 21])
 
         for (text, message) in [("na=2", "--sweep na=2: na: must be below the immersion index"), ("foo=1", "unknown key 'foo'"),
                                 ("pixel-size=0.02", "finer than the ground truth"), ("photons=a", "not a comma-separated list")] {
-            #expect(throws: WorkflowError.self) { try ExplainRun.explanation(specPath: Self.specPath, sample: 0, sweep: text, threads: 2) }
+            #expect(throws: TeachingError.self) { try Explanation(specPath: Self.specPath, sample: 0, sweep: text, threads: 2) }
             do {
-                _ = try ExplainRun.explanation(specPath: Self.specPath, sample: 0, sweep: text, threads: 2)
+                _ = try Explanation(specPath: Self.specPath, sample: 0, sweep: text, threads: 2)
             } catch {
                 #expect("\(error)".contains(message), "\(error)")
             }

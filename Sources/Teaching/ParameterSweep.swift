@@ -1,6 +1,6 @@
 import Foundation
 import Imaging
-import Spec
+import DatasetSpec
 
 /// One parameter of a condition set to several values in turn, everything else (the sample,
 /// its ground truth and every random stream) kept: `--sweep na=0.8,1.0,1.4`.
@@ -38,15 +38,15 @@ public struct ParameterSweep: Equatable, Sendable {
     public init(_ text: String) throws {
         let keys = Key.allCases.map(\.rawValue).joined(separator: ", ")
         let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
-        guard parts.count == 2 else { throw WorkflowError.mismatch("--sweep \(text): write KEY=V1,V2,… with KEY one of \(keys)") }
+        guard parts.count == 2 else { throw TeachingError.invalidRequest("--sweep \(text): write KEY=V1,V2,… with KEY one of \(keys)") }
         guard let key = Key(rawValue: parts[0].trimmingCharacters(in: .whitespaces).lowercased()) else {
-            throw WorkflowError.mismatch("--sweep \(text): unknown key '\(parts[0])'; keys: \(keys)")
+            throw TeachingError.invalidRequest("--sweep \(text): unknown key '\(parts[0])'; keys: \(keys)")
         }
         let values = parts[1].split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
         guard !values.isEmpty, values.allSatisfy({ $0 != nil && $0!.isFinite }) else {
-            throw WorkflowError.mismatch("--sweep \(text): '\(parts[1])' is not a comma-separated list of numbers")
+            throw TeachingError.invalidRequest("--sweep \(text): '\(parts[1])' is not a comma-separated list of numbers")
         }
-        guard values.count <= 8 else { throw WorkflowError.mismatch("--sweep \(text): at most 8 values, got \(values.count)") }
+        guard values.count <= 8 else { throw TeachingError.invalidRequest("--sweep \(text): at most 8 values, got \(values.count)") }
         self.init(key: key, values: values.map { $0! })
     }
 
@@ -57,11 +57,11 @@ public struct ParameterSweep: Equatable, Sendable {
         do {
             switch key {
             case .na, .wavelength:
-                guard let optics = condition.optics else { throw WorkflowError.mismatch("the condition has no optics") }
+                guard let optics = condition.optics else { throw TeachingError.invalidRequest("the condition has no optics") }
                 result.optics = try ParameterSweep.setting(key, to: value, in: optics)
                 try result.optics!.validate()
             case .photons:
-                guard var camera = condition.acquisition.camera else { throw WorkflowError.mismatch("the condition has no camera") }
+                guard var camera = condition.acquisition.camera else { throw TeachingError.invalidRequest("the condition has no camera") }
                 if camera.peakPhotons != nil { camera.peakPhotons = value } else { camera.photonsPerUnit = value }
                 try camera.validate()
                 result.acquisition.camera = camera
@@ -71,14 +71,14 @@ public struct ParameterSweep: Equatable, Sendable {
                 for axis in [Axis.y, .x] {
                     let factor = value / groundTruthPixelUm[axis.index(inRank: rank)!]
                     guard factor >= 1 - 1e-9 else {
-                        throw WorkflowError.mismatch("the camera pixel cannot be finer than the ground truth's \(groundTruthPixelUm[axis.index(inRank: rank)!]) µm")
+                        throw TeachingError.invalidRequest("the camera pixel cannot be finer than the ground truth's \(groundTruthPixelUm[axis.index(inRank: rank)!]) µm")
                     }
                     steps.append(AxisResampling(axis: axis, factor: Swift.max(factor, 1), mode: .integrate))
                 }
                 result.acquisition.subsample = steps
             }
         } catch {
-            throw WorkflowError.mismatch("\(label): \(error)")
+            throw TeachingError.invalidRequest("\(label): \(error)")
         }
         return result
     }
@@ -93,7 +93,7 @@ public struct ParameterSweep: Equatable, Sendable {
         case var .gibsonLanni(p): set(&p.na, &p.wavelengthUm); return .gibsonLanni(p)
         case var .confocal(p): set(&p.emission.na, &p.emission.wavelengthUm); return .confocal(p)
         case .gaussian, .file:
-            throw WorkflowError.mismatch("a \(optics.kind.rawValue) PSF has no \(key == .na ? "NA" : "wavelength"); use born-wolf, gibson-lanni or confocal")
+            throw TeachingError.invalidRequest("a \(optics.kind.rawValue) PSF has no \(key == .na ? "NA" : "wavelength"); use born-wolf, gibson-lanni or confocal")
         }
     }
 }

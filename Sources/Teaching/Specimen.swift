@@ -2,7 +2,7 @@ import FluoCore
 import Foundation
 import Imaging
 import Phantoms
-import Spec
+import DatasetSpec
 
 /// Sample `index` of a spec as `fluosynth generate` draws it: the concrete parameters (every
 /// range drawn) and the ground truth of the first channel.
@@ -26,7 +26,7 @@ public struct Specimen: Sendable {
     public init(spec: LoadedSpec, index: Int, threads: Int) throws {
         let samples = spec.template.samples
         guard (0..<samples).contains(index) else {
-            throw WorkflowError.mismatch("--sample \(index): the spec makes \(samples) samples, numbered 0…\(samples - 1)")
+            throw TeachingError.invalidRequest("--sample \(index): the spec makes \(samples) samples, numbered 0…\(samples - 1)")
         }
         stream = RandomStream(seed: spec.template.seed).substream(index)
         let parameters = try spec.sample(stream: stream)

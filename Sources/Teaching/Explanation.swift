@@ -1,7 +1,7 @@
 import FluoCore
 import Foundation
 import Imaging
-import Spec
+import DatasetSpec
 
 /// Everything `fluosynth explain` shows, computed: one sample of a spec through its first
 /// condition's imaging model, the optics and camera numbers, the line for profiles, and an
@@ -24,6 +24,14 @@ public struct Explanation: Sendable {
     public let line: ProfileLine
     public let sweep: ParameterSweep?
     public let sweepPoints: [SweepPoint]
+
+    /// Loads the spec at `specPath` and explains sample `sample`, with `sweep` (a
+    /// `KEY=V1,V2,…` text) if given.
+    public init(specPath: String, sample: Int, sweep: String?, threads: Int = Parallel.availableCores,
+                presets: PresetLibrary = .standard()) throws {
+        let parsed = try sweep.map(ParameterSweep.init)
+        try self.init(spec: SpecLoader.load(specPath, presets: presets), specPath: specPath, sample: sample, sweep: parsed, threads: threads)
+    }
 
     public init(spec: LoadedSpec, specPath: String, sample: Int, sweep: ParameterSweep?, threads: Int) throws {
         self.specPath = specPath

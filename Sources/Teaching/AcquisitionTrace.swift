@@ -2,8 +2,7 @@ import DataIO
 import FluoCore
 import Foundation
 import Imaging
-import Spec
-import Training
+import DatasetSpec
 
 /// One image of the imaging model's trace, with where its samples lie.
 public struct TracedStage: Sendable {
