@@ -1,8 +1,8 @@
 import DataIO
+import DatasetSpec
 import FluoCore
 import Foundation
 import Imaging
-import DatasetSpec
 
 /// One image of the imaging model's trace, with where its samples lie.
 public struct TracedStage: Sendable {

@@ -1,7 +1,7 @@
+import DatasetSpec
 import FluoCore
 import Foundation
 import Imaging
-import DatasetSpec
 
 /// Everything `fluosynth explain` shows, computed: one sample of a spec through its first
 /// condition's imaging model, the optics and camera numbers, the line for profiles, and an

@@ -1,6 +1,6 @@
+import DatasetSpec
 import FluoCore
 import Foundation
-import DatasetSpec
 import Imaging
 
 /// The optics of a condition as the page explains them: the PSF used for the convolution,

@@ -1,6 +1,6 @@
+import DatasetSpec
 import Foundation
 import Imaging
-import DatasetSpec
 
 /// One parameter of a condition set to several values in turn, everything else (the sample,
 /// its ground truth and every random stream) kept: `--sweep na=0.8,1.0,1.4`.

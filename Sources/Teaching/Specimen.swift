@@ -1,8 +1,8 @@
+import DatasetSpec
 import FluoCore
 import Foundation
 import Imaging
 import Phantoms
-import DatasetSpec
 
 /// Sample `index` of a spec as `fluosynth generate` draws it: the concrete parameters (every
 /// range drawn) and the ground truth of the first channel.

@@ -1,8 +1,8 @@
 import DataIO
+import DatasetSpec
 import FluoCore
 import Foundation
 import Phantoms
-import DatasetSpec
 
 /// The `phantom` command: one ground truth from a preset or file.
 public enum PhantomWorkflow {

@@ -1,6 +1,6 @@
 import Foundation
-import TestSupport
 import Testing
+import TestSupport
 
 /// Bad specs: each gives a message naming the file, line and key, exits non-zero and
 /// writes nothing.

@@ -2,8 +2,8 @@ import DataIO
 import FluoCore
 import Foundation
 import Imaging
-import TestSupport
 import Testing
+import TestSupport
 
 @Suite("fluosynth deconvolve")
 struct DeconvolveCommandTests {

@@ -1,8 +1,8 @@
 import DataIO
 import FluoCore
 import Foundation
-import TestSupport
 import Testing
+import TestSupport
 
 @Suite("fluosynth evaluate")
 struct EvaluateCommandTests {

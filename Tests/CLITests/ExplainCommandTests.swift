@@ -1,7 +1,7 @@
 import DataIO
 import Foundation
-import TestSupport
 import Testing
+import TestSupport
 
 /// Headless Chromium (Debian's `chromium` package) to render pages as a browser does.
 ///

@@ -1,6 +1,6 @@
 import Foundation
-import TestSupport
 import Testing
+import TestSupport
 
 /// Every file under `folder` (relative path → bytes).
 func files(in folder: String) throws -> [String: Data] {

@@ -1,6 +1,6 @@
 import Foundation
-import TestSupport
 import Testing
+import TestSupport
 
 /// The fully synthetic loop on a CI-sized spec: it finishes and reports every metric for
 /// input, Richardson–Lucy and network.

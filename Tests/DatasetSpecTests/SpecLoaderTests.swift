@@ -2,8 +2,8 @@ import FluoCore
 import Foundation
 import Imaging
 @testable import DatasetSpec
-import TestSupport
 import Testing
+import TestSupport
 
 @Suite("Spec loading")
 struct SpecLoaderTests {

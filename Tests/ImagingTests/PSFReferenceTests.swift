@@ -2,8 +2,8 @@ import DataIO
 import FluoCore
 import Foundation
 import Imaging
-import TestSupport
 import Testing
+import TestSupport
 
 /// Cross-check against an independent implementation: psfmodels' scalar PSF (F. Aguet's
 /// C++ Gibson–Lanni code, from PyPI), same parameters, both normalised to unit sum.

@@ -1,8 +1,8 @@
 import FluoCore
 import Foundation
 import Metrics
-import TestSupport
 import Testing
+import TestSupport
 
 @Suite struct CAREEvaluationTests {
     /// A smooth ground truth with structure at several scales, and a restoration of it: the

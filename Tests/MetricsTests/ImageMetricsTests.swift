@@ -1,8 +1,8 @@
 import FluoCore
 import Foundation
 import Metrics
-import TestSupport
 import Testing
+import TestSupport
 
 @Suite struct ImageMetricsTests {
     func image(_ shape: [Int], seed: UInt64, noise: Double, base: [Float]? = nil) -> [Float] {

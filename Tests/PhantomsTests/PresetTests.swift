@@ -1,8 +1,8 @@
 import FluoCore
 import Foundation
 @testable import Phantoms
-import TestSupport
 import Testing
+import TestSupport
 
 /// The presets in `Phantoms/` through the built `fluosynth phantom` command (YAML decoding
 /// lives in Workflows), checked against what the Phantoms types report.

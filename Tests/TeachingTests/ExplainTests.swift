@@ -6,8 +6,8 @@ import FoundationXML
 #endif
 import Imaging
 import Metrics
-import TestSupport
 import Testing
+import TestSupport
 @testable import Teaching
 @testable import Workflows  // the cross-check that the page shows what generate makes
 

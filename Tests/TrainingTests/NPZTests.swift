@@ -1,7 +1,7 @@
 import DataIO
 import Foundation
-import TestSupport
 import Testing
+import TestSupport
 
 @Suite struct NPZTests {
     let folder = TestPaths.temporaryDirectory("npz")

@@ -2,8 +2,8 @@ import DataIO
 import FluoCore
 import Foundation
 import Metrics
-import TestSupport
 import Testing
+import TestSupport
 @testable import Training
 
 @Suite struct TrainingTests {

@@ -4,8 +4,8 @@ import Foundation
 import Imaging
 import Metrics
 import Phantoms
-import TestSupport
 import Testing
+import TestSupport
 import Training
 @testable import Workflows
 

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Workflows
 import Foundation
+import Workflows
 
 /// PSF convolution against the bare FFTW forward + inverse transform of the same shape
 /// (the practical limit of any FFT convolution), measured in the same run.

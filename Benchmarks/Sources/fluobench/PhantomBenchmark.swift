@@ -1,6 +1,6 @@
 import ArgumentParser
-import Workflows
 import Foundation
+import Workflows
 
 /// Ground-truth generation rate: microtubules in 2-D and spherical phantoms in 3-D, on one
 /// thread and on all, with the threads used inside one sample or across samples.

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Workflows
 import Foundation
+import Workflows
 
 /// CARE training steps/s and 1024×1024 prediction time against CSBDeep on TensorFlow (CPU),
 /// measured in the same run, with OpenBLAS's own sgemm peak for scale.

@@ -1,6 +1,6 @@
+import DataIO
 import FluoCore
 import Foundation
-import DataIO
 import Imaging
 import Phantoms
 

@@ -1,7 +1,7 @@
 import DataIO
+import DatasetSpec
 import FluoCore
 import Foundation
-import DatasetSpec
 
 /// The aggregate files of a dataset (or of one shard): npz per split and condition, PNG
 /// previews and the manifest. Made from the per-sample files, in sample order, so they are

@@ -1,8 +1,8 @@
 import DataIO
+import DatasetSpec
 import FluoCore
 import Foundation
 import Imaging
-import DatasetSpec
 
 /// What `fluosynth generate` was asked to do.
 public struct GenerateOptions: Sendable {

@@ -1,7 +1,7 @@
 import DataIO
+import DatasetSpec
 import FluoCore
 import Foundation
-import DatasetSpec
 
 /// `fluosynth merge`: joins the shards of a dataset into the files an unsharded run makes.
 ///

@@ -1,9 +1,9 @@
 import DataIO
+import DatasetSpec
 import FluoCore
 import Foundation
 import Imaging
 import Phantoms
-import DatasetSpec
 
 /// What was made for one sample, as the manifest records it.
 public struct SampleRecord: Codable, Equatable, Sendable {

@@ -1,7 +1,7 @@
 import DataIO
+import DatasetSpec
 import FluoCore
 import Foundation
-import DatasetSpec
 
 /// Writes a sample's images in the pair layout, then its record (which marks it finished).
 /// When TIFFs are not among the requested formats the images go to `.fluosynth/parts/`

@@ -1,8 +1,8 @@
 import DataIO
+import DatasetSpec
 import FluoCore
 import Foundation
 import Metrics
-import DatasetSpec
 
 /// `report.html` of a loop: the scores of input, Richardson–Lucy and network with the best in
 /// bold, whether the network beat both, example images side by side, the training curve, and

@@ -1,9 +1,9 @@
 import DataIO
+import DatasetSpec
 import FluoCore
 import Foundation
 import Imaging
 import Metrics
-import DatasetSpec
 import Training
 
 /// What `fluosynth loop` was asked to do.
