@@ -31,6 +31,7 @@ let package = Package(
         .library(name: "Training", targets: ["Training"]),
         .library(name: "Metrics", targets: ["Metrics"]),
         .library(name: "DatasetSpec", targets: ["DatasetSpec"]),
+        .library(name: "Calibration", targets: ["Calibration"]),
         .library(name: "Teaching", targets: ["Teaching"]),
         .library(name: "Workflows", targets: ["Workflows"]),
     ],
@@ -58,9 +59,10 @@ let package = Package(
         .target(name: "DatasetSpec", dependencies: [
             "FluoCore", "Phantoms", "Imaging", "DataIO", .product(name: "Yams", package: "Yams"),
         ]),
+        .target(name: "Calibration", dependencies: ["FluoCore", "Imaging", "Metrics"]),
         .target(name: "Teaching", dependencies: ["FluoCore", "Phantoms", "Imaging", "DataIO", "Metrics", "DatasetSpec"]),
         .target(name: "Workflows", dependencies: [
-            "FluoCore", "Phantoms", "Imaging", "DataIO", "Metrics", "Training", "DatasetSpec", "Teaching",
+            "FluoCore", "Phantoms", "Imaging", "DataIO", "Metrics", "Training", "DatasetSpec", "Calibration", "Teaching",
         ]),
         .executableTarget(name: "fluosynth", dependencies: [
             "Workflows", .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -80,6 +82,7 @@ let package = Package(
         .testTarget(name: "PhantomsTests", dependencies: ["Phantoms", "FluoCore", "TestSupport"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "FluoCore", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Metrics", "FluoCore", "DataIO", "TestSupport"]),
+        .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "Imaging", "Phantoms", "Metrics", "FluoCore", "TestSupport"]),
         .testTarget(name: "TeachingTests", dependencies: ["Teaching", "Workflows", "DatasetSpec", "Metrics", "Imaging", "DataIO", "FluoCore", "TestSupport"]),
         .testTarget(name: "WorkflowsTests", dependencies: ["Workflows", "Training", "Metrics", "Imaging", "Phantoms", "DataIO", "FluoCore", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["DataIO", "FluoCore", "Imaging", "TestSupport"]),
