@@ -30,6 +30,22 @@ enum SyntheticScene {
         return blurred
     }
 
+    /// Filaments of 160 units of dye per µm through the Born–Wolf PSF (and a Gaussian of
+    /// `extraBlurUm` FWHM, for haze), and their length in the field (the ground truth's sum / 160).
+    static func filaments(side: Int, pixelUm: Double = 0.06, filaments: Int, seed: UInt64, na: Double = na, extraBlurUm: Double? = nil) throws -> (image: Volume, lengthUm: Double) {
+        let spacing = [pixelUm, pixelUm]
+        let structure = MicrotubuleParameters(number: ObjectCount(count: .constant(Double(filaments))), persistenceLengthUm: 20,
+                                              contourLengthUm: .logNormal(mean: 8, sd: 3), intensityPerUm: .constant(160))
+        let truth = try PhantomParameters(.microtubules(structure)).generate(shape: [side, side], spacingUm: spacing,
+                                                                            stream: RandomStream(seed: seed), threads: 2).channels[0]
+        var psf = try BornWolfPSF(na: na, wavelengthUm: wavelengthUm, immersionIndex: 1.518).render(on: PSFGrid(shape: [33, 33], spacingUm: spacing))
+        if let extraBlurUm {
+            let blur = try GaussianPSF(fwhmUm: [extraBlurUm, extraBlurUm]).render(on: PSFGrid(shape: [65, 65], spacingUm: spacing))
+            psf = try FFTConvolver(kernel: blur, imageShape: psf.shape).apply(psf)
+        }
+        return (try FFTConvolver(kernel: psf, imageShape: truth.shape).apply(truth), truth.sum() / 160)
+    }
+
     /// `image` (expected photons) recorded with QE 1 by a camera of gain `gain` ADU/e⁻,
     /// `offset` ADU and `readNoiseE` e⁻ of read noise; `frames` repeats along a new first axis.
     static func record(_ image: Volume, gain: Double, offset: Double, readNoiseE: Double, frames: Int? = nil, seed: UInt64 = 7) throws -> Volume {
