@@ -74,7 +74,7 @@ public struct OpticalCutoff: Sendable {
     }
 
     /// The in-focus widefield OTF of a circular pupil at ρ = k/k_c.
-    static func otf(_ rho: Double) -> Double {
+    public static func otf(_ rho: Double) -> Double {
         rho >= 1 ? 0 : 2 / Double.pi * (acos(rho) - rho * (1 - rho * rho).squareRoot())
     }
 

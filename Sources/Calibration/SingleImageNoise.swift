@@ -1,27 +1,28 @@
 import FluoCore
 import Foundation
 
-/// The noise-level function of one image, Var[S] = slope·E[S] + intercept, estimated from
-/// its smooth regions (after Foi et al., IEEE TIP 17 (2008) 1737, with a Haar wavelet):
+/// The noise-level function of one image, Var[S] = slope·E[S] + intercept, estimated from the
+/// image alone (a level-set method after Foi et al., IEEE TIP 17 (2008) 1737, with
+/// Immerkær's noise stencil, CVIU 64 (1996) 300):
 ///
-/// 1. Each 2×2 block gives its mean m = (a + b + c + d)/4 and diagonal detail
-///    δ = (a − b − c + d)/2. For independent noise of variance σ² per pixel Var[δ] = σ², and
-///    δ ignores any linear intensity gradient across the block.
-/// 2. Blocks on edges or ridges are dropped: the Laplacian of the block means,
-///    L = Σ₄ neighbours − 4m, has standard deviation √5·σ under noise alone; a block is kept
-///    where |L| < 3√5·σ(m) for itself and its four neighbours (σ from the previous pass).
-/// 3. Kept blocks, sorted by m, form level sets whose variance is the MAD estimate of δ
-///    (`LevelSets.fromDetails`); a bisquare-weighted line through them (`RobustLine`) is the
-///    noise-level function. Its slope is the gain g (ADU/e⁻); its intercept is σ_r² − g·O, so
-///    the read noise follows once the offset O is known (a dark frame, the camera's data sheet).
+/// 1. At every interior pixel, the 3×3 mean m and the detail
+///
+///        d = (1/6)·[1 −2 1; −2 4 −2; 1 −2 1] ⊛ S,
+///
+///    the product of second differences along y and x: for independent noise of variance σ²
+///    per pixel Var[d] = σ² (the stencil's squared weights sum to 36), and d vanishes on any
+///    image that is linear along y or along x, so smooth structure leaks little into it.
+/// 2. Pixels sorted by m form level sets whose variance is that of d, with samples beyond
+///    5 MAD-scales dropped (`LevelSets.fromDetails`): the edges and ridges that still leak.
+/// 3. A bisquare-weighted line through the level sets (`RobustLine`) is the noise-level
+///    function. Its slope is the gain g (ADU/e⁻); its intercept is σ_r² − g·O, so the read
+///    noise follows once the offset O is known (a dark frame, the camera's data sheet).
 ///
 /// The image must be recorded as the camera gave it: resampling (bicubic upsampling, a
-/// rotation) correlates neighbouring pixels and hides noise from δ; `whiteness` tells.
+/// rotation) correlates neighbouring pixels and hides noise from d; `whiteness` tells.
 public struct SingleImageNoise: Sendable {
     public var levelSets: [LevelSet]
     public var line: RobustLine
-    /// Fraction of the blocks judged smooth and used.
-    public var smoothFraction: Double
     /// 4·σ²(2×2-binned image)/σ²(image) at the median level: 1 for pixel-independent noise,
     /// well above 1 where neighbouring pixels share noise (a resampled image).
     public var whiteness: Double
@@ -36,99 +37,65 @@ public struct SingleImageNoise: Sendable {
     }
 
     /// Estimates the noise of `image` (2-D, or each plane of a 3-D stack pooled).
-    public init(_ image: Volume, perSet: Int = 400) throws {
-        let first = try SingleImageNoise.fit(image, perSet: perSet)
-        (levelSets, line, smoothFraction) = (first.sets, first.line, first.smoothFraction)
-        let binned = try SingleImageNoise.fit(SingleImageNoise.binned(image), perSet: Swift.max(perSet / 4, 50))
+    public init(_ image: Volume, perSet: Int = 1000) throws {
+        (levelSets, line) = try SingleImageNoise.fit(image, perSet: perSet)
+        let binned = try SingleImageNoise.fit(SingleImageNoise.binned(image), perSet: Swift.max(perSet / 4, 100))
         let level = levelSets[levelSets.count / 2].meanADU
         whiteness = 4 * binned.line(level) / Swift.max(line(level), .leastNormalMagnitude)
     }
 
-    struct Fit { var sets: [LevelSet]; var line: RobustLine; var smoothFraction: Double }
-
-    static func fit(_ image: Volume, perSet: Int) throws -> Fit {
-        let blocks = HaarBlocks(image)
-        guard blocks.count >= 4 * perSet else {
-            throw CalibrationError.insufficientData("\(image.shape) gives \(blocks.count) 2×2 blocks; noise estimation needs at least \(4 * perSet)")
+    static func fit(_ image: Volume, perSet: Int) throws -> (sets: [LevelSet], line: RobustLine) {
+        let samples = NoiseStencil(image)
+        guard samples.mean.count >= 4 * perSet else {
+            throw CalibrationError.insufficientData("\(image.shape) gives \(samples.mean.count) noise samples; at least \(4 * perSet) are needed")
         }
-        // First pass: the MAD of all details as a flat σ², then two passes with the fitted line.
-        let all = LevelSets.fromDetails(levels: blocks.mean.map(Double.init), details: blocks.detail.map(Double.init), perSet: blocks.count)
-        var variance: (Double) -> Double = { _ in all[0].variance }
-        var result: Fit?
-        for _ in 0..<3 {
-            let kept = blocks.smooth(variance: variance)
-            let indices = kept.indices.filter { kept[$0] }
-            guard indices.count >= 3 * perSet else {
-                throw CalibrationError.insufficientData("only \(indices.count) of \(blocks.count) blocks are smooth enough to measure noise")
-            }
-            let sets = LevelSets.fromDetails(levels: indices.map { Double(blocks.mean[$0]) },
-                                             details: indices.map { Double(blocks.detail[$0]) }, perSet: perSet)
-            let line = try RobustLine(x: sets.map(\.meanADU), y: sets.map(\.variance), weights: sets.map(\.weight))
-            variance = { Swift.max(line($0), 1e-12) }
-            result = Fit(sets: sets, line: line, smoothFraction: Double(indices.count) / Double(blocks.count))
-        }
-        return result!
+        let sets = LevelSets.fromDetails(levels: samples.mean, details: samples.detail, perSet: perSet)
+        return (sets, try RobustLine(x: sets.map(\.meanADU), y: sets.map(\.variance), weights: sets.map(\.weight)))
     }
 
     /// 2×2 means of every plane.
-    static func binned(_ image: Volume) -> Volume {
-        let blocks = HaarBlocks(image)
-        var shape = image.shape, spacing = image.spacingUm
-        shape[shape.count - 1] = blocks.columns; shape[shape.count - 2] = blocks.rows
-        spacing[spacing.count - 1] *= 2; spacing[spacing.count - 2] *= 2
-        return Volume(shape: shape, spacingUm: spacing, data: blocks.mean)
-    }
-}
-
-/// The one-level Haar transform of every plane on non-overlapping 2×2 blocks: block means and
-/// diagonal details, planes one after another, rows of `columns` blocks.
-struct HaarBlocks {
-    let rows: Int, columns: Int, planes: Int
-    var mean: [Float], detail: [Float]
-    var count: Int { mean.count }
-
-    init(_ image: Volume) {
+    public static func binned(_ image: Volume) -> Volume {
         let ny = image.shape[image.rank - 2], nx = image.shape[image.rank - 1]
-        rows = ny / 2; columns = nx / 2; planes = image.count / (ny * nx)
-        mean = []; detail = []
-        mean.reserveCapacity(planes * rows * columns); detail.reserveCapacity(planes * rows * columns)
+        let rows = ny / 2, columns = nx / 2, planes = image.count / (ny * nx)
+        var data = [Float]()
+        data.reserveCapacity(planes * rows * columns)
         for p in 0..<planes {
             for r in 0..<rows {
                 let top = p * ny * nx + 2 * r * nx, bottom = top + nx
                 for c in 0..<columns {
-                    let a = image.data[top + 2 * c], b = image.data[top + 2 * c + 1]
-                    let d = image.data[bottom + 2 * c], e = image.data[bottom + 2 * c + 1]
-                    mean.append((a + b + d + e) / 4)
-                    detail.append((a - b - d + e) / 2)
+                    data.append((image.data[top + 2 * c] + image.data[top + 2 * c + 1] + image.data[bottom + 2 * c] + image.data[bottom + 2 * c + 1]) / 4)
                 }
             }
         }
+        var shape = image.shape, spacing = image.spacingUm
+        shape[shape.count - 1] = columns; shape[shape.count - 2] = rows
+        spacing[spacing.count - 1] *= 2; spacing[spacing.count - 2] *= 2
+        return Volume(shape: shape, spacingUm: spacing, data: data)
     }
+}
 
-    /// Blocks where the Laplacian of the means is within noise, for the block and its four
-    /// neighbours; border blocks are dropped.
-    func smooth(variance: (Double) -> Double) -> [Bool] {
-        let plane = rows * columns
-        var flat = [Bool](repeating: false, count: count)
-        for p in 0..<planes {
-            for r in 1..<(rows - 1) {
-                for c in 1..<(columns - 1) {
-                    let i = p * plane + r * columns + c
-                    let laplacian = Double(mean[i - 1] + mean[i + 1] + mean[i - columns] + mean[i + columns] - 4 * mean[i])
-                    flat[i] = laplacian * laplacian < 45 * variance(Double(mean[i]))
+/// Immerkær's detail and the 3×3 mean at every interior pixel of every plane.
+struct NoiseStencil {
+    var mean: [Double] = [], detail: [Double] = []
+
+    init(_ image: Volume) {
+        let ny = image.shape[image.rank - 2], nx = image.shape[image.rank - 1], planes = image.count / (ny * nx)
+        guard ny >= 3, nx >= 3 else { return }
+        mean.reserveCapacity(planes * (ny - 2) * (nx - 2))
+        detail.reserveCapacity(planes * (ny - 2) * (nx - 2))
+        image.data.withUnsafeBufferPointer { s in
+            for p in 0..<planes {
+                for y in 1..<(ny - 1) {
+                    for x in 1..<(nx - 1) {
+                        let c = p * ny * nx + y * nx + x
+                        let (a, b, d) = (Double(s[c - nx - 1]), Double(s[c - nx]), Double(s[c - nx + 1]))
+                        let (e, f, g) = (Double(s[c - 1]), Double(s[c]), Double(s[c + 1]))
+                        let (h, i, j) = (Double(s[c + nx - 1]), Double(s[c + nx]), Double(s[c + nx + 1]))
+                        mean.append((a + b + d + e + f + g + h + i + j) / 9)
+                        detail.append((a - 2 * b + d - 2 * e + 4 * f - 2 * g + h - 2 * i + j) / 6)
+                    }
                 }
             }
         }
-        var kept = flat
-        for p in 0..<planes {
-            for r in 0..<rows {
-                for c in 0..<columns {
-                    let i = p * plane + r * columns + c
-                    guard flat[i] else { continue }
-                    kept[i] = flat[i - 1] && flat[i + 1] && flat[i - columns] && flat[i + columns]
-                }
-            }
-        }
-        return kept
     }
 }

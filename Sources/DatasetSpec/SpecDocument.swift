@@ -46,6 +46,22 @@ public struct SpecDocument: @unchecked Sendable {
         return SpecDocument(root: set(root, path[...]), file: file)
     }
 
+    /// This document with `overrides` laid over it (mappings merged key by key, as a
+    /// condition is laid over the top-level acquisition) and the entries at `removing`
+    /// (paths of mapping keys) taken out first.
+    public func merging(_ overrides: Node, removing: [[String]] = []) -> SpecDocument {
+        func remove(_ node: Node?, _ path: ArraySlice<String>) -> Node? {
+            guard let node, let key = path.first, var mapping = node.mapping else { return node }
+            mapping[key] = path.count == 1 ? nil : remove(mapping[key], path.dropFirst())
+            return .mapping(mapping)
+        }
+        let trimmed = removing.reduce(root) { remove($0, $1[...]) ?? $0 }
+        return SpecDocument(root: NodeMerge.merge(trimmed, overrides) ?? trimmed, file: file)
+    }
+
+    /// The document as YAML text.
+    public func yaml() throws -> String { try Yams.serialize(node: root) }
+
     /// Reads and parses the YAML file at `path`.
     public init(contentsOf path: String) throws {
         guard let data = FileManager.default.contents(atPath: path) else {

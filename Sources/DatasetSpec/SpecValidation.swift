@@ -26,7 +26,7 @@ enum SpecValidation {
         let explicitConditions = document.node(at: [AnyCodingKey("conditions")]) != nil
         try section("optics.") { try validate(spec.optics, rank: rank) }
         if !explicitConditions {
-            try section("acquisition.") { try validate(spec.acquisition, shape: spec.shape) }
+            try section("acquisition.") { try validate(spec.acquisition, shape: spec.shape, optics: spec.optics) }
         }
         var names = Set<String>()
         for (index, condition) in spec.conditions.enumerated() where explicitConditions {
@@ -36,7 +36,7 @@ enum SpecValidation {
                 try check(names.insert(condition.name).inserted, "name", "'\(condition.name)' is used by two conditions")
             }
             try section("conditions[\(index)].optics.") { try validate(condition.optics, rank: rank) }
-            try section("conditions[\(index)].acquisition.") { try validate(condition.acquisition, shape: spec.shape) }
+            try section("conditions[\(index)].acquisition.") { try validate(condition.acquisition, shape: spec.shape, optics: condition.optics) }
         }
         try section("target.psf.") { try validate(spec.target.psf, rank: rank) }
         try section("output.") { try spec.output.validate() }
@@ -51,8 +51,13 @@ enum SpecValidation {
         }
     }
 
-    static func validate(_ acquisition: Acquisition, shape: [Int]) throws {
+    static func validate(_ acquisition: Acquisition, shape: [Int], optics: PSFModel?) throws {
         if let background = acquisition.background { try nested("background.") { try background.validate() } }
+        if let outOfFocus = acquisition.outOfFocus {
+            try check(shape.count == 2, "out_of_focus", "is for 2-D specs; a 3-D spec's PSF convolution already blurs every plane into the others")
+            try check(optics?.optics != nil, "out_of_focus", "needs optics with an NA (born-wolf, gibson-lanni or confocal) to defocus the PSF")
+            try nested("out_of_focus.") { try outOfFocus.validate() }
+        }
         var current = shape
         for (index, step) in acquisition.subsample.enumerated() {
             try nested("subsample[\(index)].") {

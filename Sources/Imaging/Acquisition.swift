@@ -1,17 +1,20 @@
 import FluoCore
 
 /// What happens after the optics, as a spec's `acquisition:` writes it: an auto-fluorescence
-/// background, resampling of axes (z step, camera pixel), and the camera.
+/// background, out-of-focus light from a thick specimen (2-D), resampling of axes (z step,
+/// camera pixel), and the camera.
 public struct Acquisition: Codable, Equatable, Sendable {
     public var background: PerlinBackground?
+    public var outOfFocus: OutOfFocus?
     public var subsample: [AxisResampling]
     public var camera: CameraParameters?
     /// What lies outside the field of view during convolution (default: zero).
     public var boundary: FFTConvolver.Boundary
 
-    public init(background: PerlinBackground? = nil, subsample: [AxisResampling] = [],
+    public init(background: PerlinBackground? = nil, outOfFocus: OutOfFocus? = nil, subsample: [AxisResampling] = [],
                 camera: CameraParameters? = nil, boundary: FFTConvolver.Boundary = .zero) {
         self.background = background
+        self.outOfFocus = outOfFocus
         self.subsample = subsample
         self.camera = camera
         self.boundary = boundary
@@ -19,12 +22,14 @@ public struct Acquisition: Codable, Equatable, Sendable {
 
     public enum CodingKeys: String, CodingKey, CaseIterable {
         case background, subsample, camera, boundary
+        case outOfFocus = "out_of_focus"
     }
 
     public init(from decoder: Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         background = try c.decodeIfPresent(PerlinBackground.self, forKey: .background)
+        outOfFocus = try c.decodeIfPresent(OutOfFocus.self, forKey: .outOfFocus)
         subsample = try c.decodeIfPresent([AxisResampling].self, forKey: .subsample) ?? []
         camera = try c.decodeIfPresent(CameraParameters.self, forKey: .camera)
         boundary = try c.decodeIfPresent(FFTConvolver.Boundary.self, forKey: .boundary) ?? .zero
@@ -48,11 +53,12 @@ public struct Acquisition: Codable, Equatable, Sendable {
     }
 
     /// The imaging model in the microscope's order: background, then the PSF convolution
-    /// (if any), then subsampling, then the camera (if any).
-    public func model(convolution: ConvolutionStage?, camera: Camera?) -> ImagingModel {
+    /// (if any), the out-of-focus `haze` (if any), then subsampling, then the camera (if any).
+    public func model(convolution: ConvolutionStage?, haze: Volume? = nil, camera: Camera?) -> ImagingModel {
         var stages: [any ImagingStage] = []
         if let background { stages.append(BackgroundStage(background)) }
         if let convolution { stages.append(convolution) }
+        if let haze { stages.append(HazeStage(haze)) }
         stages += subsample.map(SubsamplingStage.init)
         if let camera { stages.append(CameraStage(camera)) }
         return ImagingModel(stages: stages)

@@ -3,9 +3,9 @@ import Foundation
 /// Text for HTML and SVG: escaping and the few number formats the page uses. The page is
 /// written as well-formed XML (every element closed, no named entities beyond XML's), so
 /// browsers and XML parsers read it alike.
-enum HTML {
+public enum HTML {
     /// `text` with &, <, >, " and ' escaped.
-    static func escape(_ text: String) -> String {
+    public static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.count)
         for character in text {
@@ -22,7 +22,7 @@ enum HTML {
     }
 
     /// A number with `digits` significant digits, without an exponent between 10⁻³ and 10⁶.
-    static func number(_ value: Double, digits: Int = 3) -> String {
+    public static func number(_ value: Double, digits: Int = 3) -> String {
         guard value.isFinite else { return value.isNaN ? "–" : (value > 0 ? "∞" : "−∞") }
         if value == 0 { return "0" }
         let magnitude = abs(value)

@@ -1,46 +1,78 @@
 import Foundation
 
 /// A line plot as inline SVG: one or more panels stacked over a shared x axis, each with
-/// its own y axis (linear or logarithmic), series, vertical guide lines and a legend.
-struct LinePlot {
-    struct Series {
-        var label: String
-        var colour: String
-        var points: [(x: Double, y: Double)]
+/// its own y axis (linear or logarithmic), series, vertical guide lines and a legend. The
+/// explain page draws with it, and so do other reports (calibration).
+public struct LinePlot: Sendable {
+    public struct Series: Sendable {
+        public var label: String
+        public var colour: String
+        public var points: [(x: Double, y: Double)]
         /// Draw a dot at every point (to show where the samples are).
-        var dots = false
-        var dashed = false
+        public var dots = false
+        public var dashed = false
+
+        public init(label: String, colour: String, points: [(x: Double, y: Double)], dots: Bool = false, dashed: Bool = false) {
+            self.label = label
+            self.colour = colour
+            self.points = points
+            self.dots = dots
+            self.dashed = dashed
+        }
     }
 
     /// A vertical line at `x` (a cut-off, a sampling limit), labelled at its top.
-    struct Guide {
-        var x: Double
-        var label: String
-        var colour: String
+    public struct Guide: Sendable {
+        public var x: Double
+        public var label: String
+        public var colour: String
+
+        public init(x: Double, label: String, colour: String) {
+            self.x = x
+            self.label = label
+            self.colour = colour
+        }
     }
 
-    struct Panel {
-        var title: String
-        var yLabel: String
-        var logarithmic = false
-        var series: [Series]
-        var guides: [Guide] = []
+    public struct Panel: Sendable {
+        public var title: String
+        public var yLabel: String
+        public var logarithmic = false
+        public var series: [Series]
+        public var guides: [Guide] = []
+
+        public init(title: String, yLabel: String, logarithmic: Bool = false, series: [Series], guides: [Guide] = []) {
+            self.title = title
+            self.yLabel = yLabel
+            self.logarithmic = logarithmic
+            self.series = series
+            self.guides = guides
+        }
     }
 
-    var xLabel: String
-    var xRange: ClosedRange<Double>
-    var panels: [Panel]
-    var width = 1000.0
-    var panelHeight = 170.0
+    public var xLabel: String
+    public var xRange: ClosedRange<Double>
+    public var panels: [Panel]
+    public var width = 1000.0
+    public var panelHeight = 170.0
     /// Describes the plot for screen readers.
-    var summary: String
+    public var summary: String
+
+    public init(xLabel: String, xRange: ClosedRange<Double>, panels: [Panel], width: Double = 1000, panelHeight: Double = 170, summary: String) {
+        self.xLabel = xLabel
+        self.xRange = xRange
+        self.panels = panels
+        self.width = width
+        self.panelHeight = panelHeight
+        self.summary = summary
+    }
 
     /// Colour-blind-safe colours (B. Wong, Nat. Methods 8 (2011) 441).
-    static let palette = ["#000000", "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"]
+    public static let palette = ["#000000", "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"]
 
     private let left = 78.0, right = 18.0, top = 44.0, gap = 56.0, bottom = 44.0
 
-    var svg: String {
+    public var svg: String {
         let height = top + Double(panels.count) * panelHeight + Double(panels.count - 1) * gap + bottom
         var out = #"<svg xmlns="http://www.w3.org/2000/svg" class="plot" viewBox="0 0 \#(f(width)) \#(f(height))" width="\#(f(width))" height="\#(f(height))" role="img" aria-label="\#(HTML.escape(summary))">"#
         out += ##"<rect x="0" y="0" width="\##(f(width))" height="\##(f(height))" fill="#ffffff"/>"##

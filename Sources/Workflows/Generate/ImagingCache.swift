@@ -10,6 +10,7 @@ final class ImagingCache: @unchecked Sendable {
     private let lock = NSLock()
     private var convolutions: [String: ConvolutionStage] = [:]
     private var cameras: [String: Camera] = [:]
+    private var defocused: [String: [ConvolutionStage]] = [:]
     private let folder: String
     private let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
@@ -42,6 +43,32 @@ final class ImagingCache: @unchecked Sendable {
         if convolutions.count >= 64 { convolutions.removeAll() }
         convolutions[key] = stage
         return stage
+    }
+
+    /// One convolution per out-of-focus layer of `outOfFocus` (`OutOfFocus.defocusedSlices`)
+    /// for 2-D images of `spacingUm`.
+    func defocusedConvolutions(_ optics: PSFModel, _ outOfFocus: OutOfFocus, spacingUm: [Double],
+                               boundary: FFTConvolver.Boundary) throws -> [ConvolutionStage] {
+        let key = try key(optics, "\(try self.key(outOfFocus, ""))\(spacingUm)\(boundary)")
+        lock.lock()
+        if let stages = defocused[key] {
+            lock.unlock()
+            return stages
+        }
+        lock.unlock()
+        guard let (na, _, immersionIndex) = optics.optics else {
+            throw ImagingError.invalidParameter("out_of_focus", "needs optics with an NA to defocus the PSF")
+        }
+        let halfWidth = optics.supportHalfWidthUm(rank: 2, axialExtentUm: 0)?.last ?? 1
+        let grid = outOfFocus.psfGrid(spacingUm: spacingUm, na: na, immersionIndex: immersionIndex, halfWidthUm: halfWidth)
+        let psf = try PSFFactory.render(optics, on: grid, relativeTo: folder, threads: 1)
+        let stages = outOfFocus.defocusedSlices(of: psf).map { ConvolutionStage(psf: $0, boundary: boundary) }
+        lock.lock()
+        defer { lock.unlock() }
+        if let existing = defocused[key] { return existing }
+        if defocused.count >= 16 { defocused.removeAll() }
+        defocused[key] = stages
+        return stages
     }
 
     /// The camera of `acquisition` for ground truth of `shape`.

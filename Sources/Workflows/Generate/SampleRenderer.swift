@@ -40,7 +40,8 @@ struct RenderedSample {
 /// Makes sample *i* of a spec: parameters, phantom, each condition's imaging model, target.
 ///
 /// Streams: sample i draws from `RandomStream(seed).substream(i)`; within it `"spec"` and
-/// `"phantom-parameters"` resolve ranges, `"phantom"` makes the ground truth and
+/// `"phantom-parameters"` resolve ranges, `"phantom"` makes the ground truth,
+/// `"out-of-focus"/k` the k-th layer of a thick specimen (shared by the conditions) and
 /// `"condition"/<name>/<channel>` runs the imaging model, so every part depends only on
 /// (seed, i) and its own name.
 struct SampleRenderer: Sendable {
@@ -56,14 +57,20 @@ struct SampleRenderer: Sendable {
         let phantom = try parameters.phantom.generate(shape: shape, spacingUm: spacing, stream: stream.substream("phantom"), threads: 1)
 
         var inputs: [(String, [Volume])] = []
+        var layers = OutOfFocusLayers(phantom: parameters.phantom, shape: shape, spacingUm: spacing, stream: stream.substream("out-of-focus"))
         let conditions = stream.substream("condition")
         for condition in dataset.conditions {
             let acquisition = condition.acquisition
             let convolution = try condition.optics.map {
                 try cache.convolution($0, shape: shape, spacingUm: spacing, boundary: acquisition.boundary)
             }
-            let model = acquisition.model(convolution: convolution, camera: try cache.camera(acquisition, groundTruthShape: shape))
+            let camera = try cache.camera(acquisition, groundTruthShape: shape)
+            let haze = try acquisition.outOfFocus.map { outOfFocus in
+                try layers.haze(outOfFocus, blurredBy: cache.defocusedConvolutions(condition.optics!, outOfFocus, spacingUm: spacing,
+                                                                                   boundary: acquisition.boundary))
+            }
             let channels = try phantom.channels.enumerated().map { channel, volume -> Volume in
+                let model = acquisition.model(convolution: convolution, haze: haze?[channel], camera: camera)
                 let input = try model.apply(volume, stream: conditions.substream(condition.name).substream(channel), threads: 1)
                 return dataset.output.inputOnGroundTruthGrid ? try acquisition.onGroundTruthGrid(input, groundTruthShape: shape) : input
             }
