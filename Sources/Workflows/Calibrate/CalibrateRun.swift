@@ -20,7 +20,7 @@ public struct CalibrateOptions: Sendable {
     public var outputPath: String
     public var reportDirectory: String?
     /// Synthetic samples per round and rounds of matching.
-    public var samples = 8, rounds = 4
+    public var samples = 8, rounds = 8
     /// Half-width of the ranges written around each estimate, as a fraction.
     public var spread = 0.25
 
@@ -104,7 +104,7 @@ public enum CalibrateRun {
             let twin = SyntheticTwin(base: base, folder: URL(fileURLWithPath: basePath).deletingLastPathComponent().path,
                                      presets: presets, grid: grid, samples: options.samples)
             for round in 0...options.rounds {
-                let (measured, images) = try twin.measure(settings, noise: noise, nominalCutoffPerUm: 2 * options.na / options.wavelengthUm)
+                let (measured, images) = try twin.measure(&settings, noise: noise, nominalCutoffPerUm: 2 * options.na / options.wavelengthUm)
                 rounds.append((settings, measured))
                 syntheticImages = images
                 let s = measured.statistics
@@ -153,7 +153,7 @@ public enum CalibrateRun {
         var header = """
         # Written by fluosynth calibrate from \(options.imagePath) (NA \(options.na), λ \(options.wavelengthUm) µm, \
         pixel \(options.pixelSizeUm) µm).
-        # camera: gain \(format(noise.gainADUPerE)) ADU/e⁻, offset \(format(noise.offsetADU)) ADU, read noise \(format(noise.readNoiseE)) e⁻
+        # measured on the camera grid: gain \(format(noise.gainADUPerE)) ADU/e⁻, offset \(format(noise.offsetADU)) ADU, read noise \(format(noise.readNoiseE)) e⁻
         # optics: \(cutoff.diagnosis)
         # real image: floor \(format(real.floorE)) e⁻, haze \(format(real.hazeE)) e⁻ (diffuse/in-focus \(format(real.diffuseRatio))), \
         filaments \(format(real.filamentDensityPerUm)) µm/µm², peak \(format(real.filamentPeakE)) e⁻, profile σ \(format(real.profileSigmaUm)) µm
@@ -162,7 +162,8 @@ public enum CalibrateRun {
         let document: SpecDocument
         if let base {
             header += "# matched: effective NA \(format(settings.effectiveNA)), \(format(settings.photonsPerUnit)) photons per unit, "
-                + "haze weight \(format(settings.hazeWeight)), count ×\(format(settings.countScale)), gain \(format(settings.camera.gainADUPerE)) ADU/e⁻; "
+                + "haze weight \(format(settings.hazeWeight)), count ×\(format(settings.countScale)), camera gain \(format(settings.camera.gainADUPerE)) ADU/e⁻ "
+                + "and read noise \(format(settings.readNoiseE)) e⁻ (through the resampling); "
                 + "ranges ±\(Int(options.spread * 100)) %\n"
             let (overrides, removing) = settings.overrides(base: base, spread: options.spread)
             document = base.merging(overrides, removing: removing)

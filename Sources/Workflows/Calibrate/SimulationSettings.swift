@@ -14,7 +14,11 @@ import Yams
 /// lower NA stands for the aberrations and defocus that narrow a real microscope's OTF), and
 /// the phantom's filament count is scaled to the real density.
 public struct SimulationSettings: Codable, Equatable, Sendable {
+    /// The spec's camera: offset as measured, gain matched through the twin.
     public var camera: CameraNoiseModel
+    /// The real image's noise-level function: its slope (ADU²/ADU) and its value at the
+    /// offset, the read variance (ADU²), both as resampling left them.
+    public var measuredSlope: Double, measuredReadVarianceADU: Double
     /// Expected photons per unit of ground truth.
     public var photonsPerUnit: Double
     /// Brightness of each out-of-focus layer relative to the in-focus one.
@@ -30,26 +34,41 @@ public struct SimulationSettings: Codable, Equatable, Sendable {
 
     public init(camera: CameraNoiseModel, na: Double, wavelengthUm: Double, thicknessUm: Double = 2) {
         self.camera = camera
+        measuredSlope = camera.gainADUPerE
+        measuredReadVarianceADU = camera.readNoiseADU * camera.readNoiseADU
         self.na = na
         self.wavelengthUm = wavelengthUm
         effectiveNA = na
-        photonsPerUnit = 10
+        photonsPerUnit = 100
         hazeWeight = 1
         self.thicknessUm = thicknessUm
         countScale = 1
     }
 
+    /// Read noise of the spec's camera in electrons. Resampling scales shot and read variance
+    /// by the same factor f = measured slope / g, so σ_r² = measured read variance / (f·g²).
+    public var readNoiseE: Double {
+        (Swift.max(measuredReadVarianceADU, 0) / (measuredSlope * camera.gainADUPerE)).squareRoot()
+    }
+
     /// The settings moved towards what makes the synthetic measurements equal the real ones:
-    /// the noise-level function's slope scales with the camera gain, the filament peak with the
-    /// photons per unit, the optical cut-off with the NA, the filament density with the count;
+    /// the noise-level function's slope scales with the camera gain, the filament peak with
+    /// photons per unit × gain, the optical cut-off with the NA, the filament density with the count;
     /// the diffuse light per in-focus signal grows with the haze weight, but not in
     /// proportion (the in-focus signal and the floor move too), so its step is damped (square
-    /// root). Every setting stays within bounds.
+    /// root). Every setting stays within bounds. While the synthetic filaments are more than
+    /// twice as dim or bright as the real ones, only the photon level and the gain move: the
+    /// other measurements mean little on images far from the real one's signal-to-noise ratio.
     func updated(real: TwinMeasurement, synthetic: TwinMeasurement) -> SimulationSettings {
         var next = self
         func ratio(_ a: Double, _ b: Double) -> Double { b > 0 && a > 0 ? a / b : 1 }
-        next.camera.gainADUPerE *= ratio(real.noiseSlope, synthetic.noiseSlope)
-        next.photonsPerUnit *= ratio(real.statistics.filamentPeakE, synthetic.statistics.filamentPeakE)
+        // Intensities are measured in ADU (through the real image's gain on both sides), so a
+        // filament's peak scales with photons × gain and the noise slope with the gain alone.
+        let gain = ratio(real.noiseSlope, synthetic.noiseSlope)
+        let brightness = ratio(real.statistics.filamentPeakE, synthetic.statistics.filamentPeakE)
+        next.camera.gainADUPerE *= gain
+        next.photonsPerUnit *= brightness / gain
+        guard (0.5...2).contains(brightness) else { return next }
         next.effectiveNA = Swift.min(na, Swift.max(0.3 * na, effectiveNA * ratio(real.cutoffPerUm, synthetic.cutoffPerUm)))
         next.countScale = Swift.min(20, Swift.max(0.05, countScale * ratio(real.statistics.filamentDensityPerUm,
                                                                            synthetic.statistics.filamentDensityPerUm)))
@@ -74,7 +93,7 @@ public struct SimulationSettings: Codable, Equatable, Sendable {
             ("out_of_focus", mapping([("thickness_um", number(thicknessUm)), ("weight", ranged(hazeWeight))])),
             ("camera", mapping([("photons_per_unit", ranged(photonsPerUnit)), ("quantum_efficiency", Node("1")),
                                 ("gain_adu_per_e", number(camera.gainADUPerE)), ("offset_adu", number(camera.offsetADU)),
-                                ("read_noise_e", number(camera.readNoiseE))])),
+                                ("read_noise_e", number(readNoiseE))])),
         ])
         var root: [(String, Node)] = [("optics", mapping(optics)), ("acquisition", acquisition)]
         if let count = scaledCount(base.root.mapping?["phantom"]?.mapping?["count"], spread: spread) {

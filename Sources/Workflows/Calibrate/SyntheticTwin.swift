@@ -16,7 +16,22 @@ struct SyntheticTwin {
     let grid: CameraGrid
     let samples: Int
 
-    func measure(_ settings: SimulationSettings, noise: CameraNoiseModel, nominalCutoffPerUm: Double) throws -> (TwinMeasurement, [Volume]) {
+    /// Measures synthetic images of `settings`; where they are too dim for any filament to
+    /// stand out of the noise (the first round's photon level is a guess), the photons per
+    /// unit are raised tenfold, up to four times.
+    func measure(_ settings: inout SimulationSettings, noise: CameraNoiseModel, nominalCutoffPerUm: Double) throws -> (TwinMeasurement, [Volume]) {
+        var attempt = 0
+        while true {
+            do {
+                return try measureOnce(settings, noise: noise, nominalCutoffPerUm: nominalCutoffPerUm)
+            } catch CalibrationError.insufficientData where attempt < 4 {
+                settings.photonsPerUnit *= 10
+                attempt += 1
+            }
+        }
+    }
+
+    func measureOnce(_ settings: SimulationSettings, noise: CameraNoiseModel, nominalCutoffPerUm: Double) throws -> (TwinMeasurement, [Volume]) {
         let (overrides, removing) = settings.overrides(base: base, spread: 0)
         let spec = try SpecLoader.load(base.merging(overrides, removing: removing), folder: folder, presets: presets)
         let count = Swift.min(samples, spec.template.samples)

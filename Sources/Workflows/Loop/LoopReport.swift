@@ -16,6 +16,7 @@ struct LoopReport {
     let condition: String
     let ids: [String]
     let report: EvaluationReport
+    let real: RealImageSummary?
 
     /// Columns of the table: name, key path, and whether larger is better.
     nonisolated(unsafe) static let columns: [(String, KeyPath<CAREEvaluation.Scores, Double>, Bool, String)] = [
@@ -66,6 +67,7 @@ struct LoopReport {
         let ssim = networkWins(\.ssim, higherIsBetter: true), nrmse = networkWins(\.nrmse, higherIsBetter: false)
         html += "</table>\n<p class=\"verdict\">The network \(ssim && nrmse ? "beats" : "does not beat") both the input and Richardson–Lucy on SSIM (\(ssim ? "yes" : "no")) and NRMSE (\(nrmse ? "yes" : "no")).</p>\n"
         html += "<h2>Test images</h2>\n" + (try figures())
+        if let real { html += try realSection(real) }
         if let curve = try? String(contentsOfFile: folder + "/model/training.svg", encoding: .utf8) {
             html += "<h2>Training</h2>\n" + curve + "\n"
         }
@@ -94,6 +96,34 @@ struct LoopReport {
                 let name = "report/\(URL(fileURLWithPath: id).deletingPathExtension().lastPathComponent)-\(index).png"
                 try PNGWriter.write(Preview.image(channels: [volume]), to: folder + "/" + name)
                 html += "<figure><img src=\"\(name)\" alt=\"\(label) \(id)\"><figcaption>\(label)</figcaption></figure>"
+            }
+            html += "</div>\n"
+        }
+        return html
+    }
+
+    /// The real images: scores against their references (when given) and pictures.
+    private func realSection(_ real: RealImageSummary) throws -> String {
+        var html = "<h2>Real images</h2>\n<p>Richardson–Lucy with \(real.iterations) iterations, chosen on the synthetic validation split (mean NRMSE "
+            + real.validationNRMSE.sorted { $0.key < $1.key }.map { String(format: "%d: %.4f", $0.key, $0.value) }.joined(separator: ", ")
+            + "), never on a reference.</p>\n"
+        for (index, image) in real.images.enumerated() {
+            html += "<h3>\(escape(image.path))</h3>\n"
+            if let report = image.report, let reference = image.reference {
+                html += "<p>Against \(escape(reference)) by the CARE protocol:</p><table><tr><th>method</th>\(Self.columns.map { "<th>\($0.0)</th>" }.joined())</tr>\n"
+                for method in report.methods {
+                    guard let scores = report.summary[method]?.mean else { continue }
+                    html += "<tr><td>\(escape(method))</td>" + Self.columns.map { "<td>" + String(format: $0.3, scores[keyPath: $0.1]) + "</td>" }.joined() + "</tr>\n"
+                }
+                html += "</table>\n"
+            }
+            html += "<div>"
+            let panels = [("input", image.files["input"]!), ("Richardson–Lucy", image.files["richardson-lucy"]!), ("network", image.files["network"]!)]
+                + (image.reference.map { [("reference", $0)] } ?? [])
+            for (panel, (label, path)) in panels.enumerated() {
+                let name = "report/real-\(index)-\(panel).png"
+                try PNGWriter.write(Preview.image(channels: [try TIFFReader.read(path).volume()]), to: folder + "/" + name)
+                html += "<figure><img src=\"\(name)\" alt=\"\(label)\"><figcaption>\(label)</figcaption></figure>"
             }
             html += "</div>\n"
         }

@@ -15,6 +15,10 @@ public struct LoopRequest: Sendable {
     public var samples: Int?
     public var steps: Int?
     public var threads: Int = Parallel.availableCores
+    /// Real images to restore (on the spec's ground-truth grid), and their references (one
+    /// each, in order, or none).
+    public var realImages: [String] = []
+    public var references: [String] = []
 
     public init(spec: String) { self.spec = spec }
 }
@@ -23,6 +27,18 @@ public struct LoopRequest: Sendable {
 public struct LoopSummary: Sendable {
     public var folder: String
     public var report: EvaluationReport
+    /// The real images' restorations and scores (`--real`), and the iterations chosen.
+    public var real: RealImageSummary?
+}
+
+/// What the loop did with real images.
+public struct RealImageSummary: Sendable {
+    /// Richardson–Lucy's iterations, chosen on the synthetic validation split, and the mean
+    /// validation NRMSE of each candidate.
+    public var iterations: Int
+    public var validationNRMSE: [Int: Double]
+    /// Per real image: its files (input, network, richardson-lucy) and, with a reference, the scores.
+    public var images: [(path: String, files: [String: String], reference: String?, report: EvaluationReport?)]
 }
 
 /// `fluosynth loop`: the fully synthetic loop. Generates a spec's dataset, trains a CARE
@@ -72,10 +88,12 @@ public enum LoopRun {
         guard !ids.isEmpty else { throw WorkflowError.incomplete("\(testInputs) holds no test images: give the spec a test split") }
         let model = try ModelStore(directory: train.modelDirectory).load()
         let predictor = Predictor(model: model, threads: request.threads)
-        let baseline = Baseline.richardsonLucy(psf: condition.optics ?? .gaussian(GaussianPSF(fwhmUm: template.pixelSizeUm.map { $0 / 4 })),
-                                               parameters: RichardsonLucyParameters(iterations: settings.richardsonLucyIterations,
-                                                                                    tvWeight: settings.richardsonLucyTV,
-                                                                                    background: condition.acquisition.camera?.offsetADU ?? 0))
+        func richardsonLucy(_ iterations: Int) -> Baseline {
+            .richardsonLucy(psf: condition.optics ?? .gaussian(GaussianPSF(fwhmUm: template.pixelSizeUm.map { $0 / 4 })),
+                            parameters: RichardsonLucyParameters(iterations: iterations, tvWeight: settings.richardsonLucyTV,
+                                                                 background: condition.acquisition.camera?.offsetADU ?? 0))
+        }
+        let baseline = richardsonLucy(settings.richardsonLucyIterations)
         let display = ProgressDisplay(total: ids.count, label: "restore", unit: "images")
         for id in ids {
             let input = try TIFFReader.read(testInputs + "/" + id).volume()
@@ -94,11 +112,29 @@ public enum LoopRun {
         ], threads: request.threads)
         try AtomicFile.write(Data(report.csv.utf8), to: folder + "/metrics.csv")
         try AtomicFile.write(report.summaryJSON(), to: folder + "/metrics.json")
-        try LoopReport(folder: folder, spec: template, settings: settings, samples: plan.spec.template.samples,
-                       condition: condition.name, ids: ids, report: report).write()
         for line in report.table.split(separator: "\n") { log("  " + line) }
+
+        var real: RealImageSummary?
+        if !request.realImages.isEmpty {
+            log("real images: Richardson–Lucy's iterations chosen on the validation split")
+            let restoration = RealImageRestoration(folder: folder, spec: spec, predictor: predictor, threads: request.threads)
+            let choice = try restoration.chooseIterations(richardsonLucy, condition: condition.name)
+            let candidates = choice.nrmse.sorted { $0.key < $1.key }.map { String(format: "%d: %.4f", $0.key, $0.value) }
+            log("  validation NRMSE " + candidates.joined(separator: ", ") + " → \(choice.best) iterations")
+            var images: [(String, [String: String], String?, EvaluationReport?)] = []
+            for (index, path) in request.realImages.enumerated() {
+                let reference = request.references.isEmpty ? nil : request.references[index]
+                let restored = try restoration.restore(path, baseline: richardsonLucy(choice.best), reference: reference)
+                images.append((path, restored.files, reference, restored.report))
+                log("  \(path)" + (reference.map { " against \($0):" } ?? ": restored into \(folder)/real"))
+                for line in restored.report?.table.split(separator: "\n") ?? [] { log("    " + line) }
+            }
+            real = RealImageSummary(iterations: choice.best, validationNRMSE: choice.nrmse, images: images)
+        }
+        try LoopReport(folder: folder, spec: template, settings: settings, samples: plan.spec.template.samples,
+                       condition: condition.name, ids: ids, report: report, real: real).write()
         log("wrote \(folder)/report.html, metrics.csv, metrics.json")
-        return LoopSummary(folder: folder, report: report)
+        return LoopSummary(folder: folder, report: report, real: real)
     }
 
     /// The loop compares images pixel by pixel: inputs must lie on the targets' grid.

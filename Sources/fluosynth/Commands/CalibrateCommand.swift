@@ -58,7 +58,7 @@ struct CalibrateCommand: ParsableCommand {
     var samples: Int = 8
 
     @Option(help: "Rounds of matching synthetic to real statistics.")
-    var rounds: Int = 4
+    var rounds: Int = 8
 
     func validate() throws {
         guard na > 0 && na < 1.7 else { throw ValidationError("--na must be in (0, 1.7), got \(na)") }

@@ -11,8 +11,15 @@ struct LoopCommand: ParsableCommand {
         metrics.json and report.html. The spec's optional `loop:` section sets the
         training steps, batch, patch, network and the Richardson–Lucy iterations. A
         rerun continues where an interrupted one stopped.
-        Example:
+
+        With --real, real images (on the spec's ground-truth grid) are restored by the
+        network and by Richardson–Lucy, whose iterations (10, 20 or 50) are chosen on
+        the synthetic validation split, never on a reference; --reference scores them.
+        Examples:
           fluosynth loop Examples/loop-microtubules.yaml
+          fluosynth loop calibrated.yaml \
+              --real ../shared/data/microtubules-wf-sim/widefield-high.tif \
+              --reference ../shared/data/microtubules-wf-sim/sim-high.tif
         """
     )
 
@@ -31,12 +38,26 @@ struct LoopCommand: ParsableCommand {
     @Option(help: "Worker threads (this machine's core count unless given).")
     var threads: Int = Parallel.availableCores
 
+    @Option(name: .customLong("real"), help: "A real image to restore (repeat for several).")
+    var realImages: [String] = []
+
+    @Option(name: .customLong("reference"), help: "The reference of each --real image, in order (e.g. SIM for widefield).")
+    var references: [String] = []
+
+    func validate() throws {
+        guard references.isEmpty || references.count == realImages.count else {
+            throw ValidationError("give one --reference per --real image (\(realImages.count)), or none; got \(references.count)")
+        }
+    }
+
     func run() throws {
         var request = LoopRequest(spec: spec)
         request.output = output
         request.samples = samples
         request.steps = steps
         request.threads = threads
+        request.realImages = realImages
+        request.references = references
         _ = try LoopRun.run(request) { print($0) }
     }
 }

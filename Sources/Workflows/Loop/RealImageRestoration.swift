@@ -1,0 +1,61 @@
+import DataIO
+import DatasetSpec
+import FluoCore
+import Foundation
+import Imaging
+import Metrics
+import Training
+
+/// The loop's step on real data: a user's image restored by the loop's network and by
+/// Richardson–Lucy, scored against a reference where one is given.
+///
+/// Richardson–Lucy's iteration count is chosen on the synthetic validation split (the count
+/// of `candidates` with the lowest mean NRMSE against the validation targets), never on the
+/// reference, so the real scores are what a user without a reference would get.
+struct RealImageRestoration {
+    let folder: String
+    let spec: LoadedSpec
+    let predictor: Predictor
+    let threads: Int
+    static let candidates = [10, 20, 50]
+
+    /// The iteration count with the lowest mean NRMSE on (up to 8 images of) the validation split.
+    func chooseIterations(_ baseline: (Int) -> Baseline, condition: String) throws -> (best: Int, nrmse: [Int: Double]) {
+        let inputs = folder + "/data/val/" + condition, targets = folder + "/data/val/GT"
+        let ids = try FileManager.default.contentsOfDirectory(atPath: inputs).filter { $0.hasSuffix(".tif") }.sorted().prefix(8)
+        guard !ids.isEmpty else { throw WorkflowError.incomplete("\(inputs) holds no validation images to choose Richardson–Lucy's iterations on") }
+        var scores: [Int: Double] = [:]
+        for iterations in Self.candidates {
+            var total = 0.0
+            for id in ids {
+                let input = try TIFFReader.read(inputs + "/" + id).volume()
+                let restored = try DeconvolveRun.restore(input, with: baseline(iterations), relativeTo: spec.folder, threads: threads)
+                total += try CAREEvaluation().evaluate(prediction: restored, groundTruth: TIFFReader.read(targets + "/" + id).volume()).scores.nrmse
+            }
+            scores[iterations] = total / Double(ids.count)
+        }
+        return (scores.min { $0.value < $1.value }!.key, scores)
+    }
+
+    /// Restores `path` (on the spec's ground-truth grid) into `real/`: `<name>-input.tif`,
+    /// `<name>-network.tif`, `<name>-richardson-lucy.tif`; with `reference`, their scores.
+    func restore(_ path: String, baseline: Baseline, reference: String?) throws -> (files: [String: String], report: EvaluationReport?) {
+        var input = try TIFFReader.read(path).volume()
+        if input.rank == 3 && input.shape[0] == 1 { input = Volume(shape: Array(input.shape.suffix(2)), data: input.data) }
+        guard input.rank == spec.template.shape.count else {
+            throw WorkflowError.mismatch("\(path) is \(input.rank)-D; the spec's images are \(spec.template.shape.count)-D")
+        }
+        input.spacingUm = spec.template.pixelSizeUm
+        let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        let files = ["input": "\(folder)/real/\(name)-input.tif", "network": "\(folder)/real/\(name)-network.tif",
+                     "richardson-lucy": "\(folder)/real/\(name)-richardson-lucy.tif"]
+        try TIFFWriter.write(input, to: files["input"]!)
+        try TIFFWriter.write(try predictor.predict([input]).mean[0], to: files["network"]!)
+        try TIFFWriter.write(try DeconvolveRun.restore(input, with: baseline, relativeTo: spec.folder, threads: threads), to: files["richardson-lucy"]!)
+        guard let reference else { return (files, nil) }
+        let report = try EvaluateRun.run(groundTruth: reference, sets: ["input", "richardson-lucy", "network"].map {
+            EvaluationSet(name: $0, path: files[$0]!)
+        }, threads: threads)
+        return (files, report)
+    }
+}
