@@ -49,7 +49,7 @@ struct CalibrateTests {
         let truthPath = folder + "/truth.yaml", basePath = folder + "/base.yaml"
         try Self.spec(shape: 256, optics: "{model: born-wolf, na: 1.1, wavelength_um: 0.52, immersion_index: 1.518}",
                  camera: "{photons_per_unit: 2000, quantum_efficiency: 1, gain_adu_per_e: 0.5, offset_adu: 100, read_noise_e: 2}",
-                 count: "48", outOfFocus: "out_of_focus: {thickness_um: 2, weight: 1.5}")
+                 count: "48", outOfFocus: "out_of_focus: {thickness_um: 4, weight: 1.5}")
             .write(toFile: truthPath, atomically: true, encoding: .utf8)
         try Self.spec(shape: 256, optics: "{model: born-wolf, na: 1.4, wavelength_um: 0.52, immersion_index: 1.518}",
                  camera: "{peak_photons: 100, gain_adu_per_e: 1, offset_adu: 100, read_noise_e: 1}",

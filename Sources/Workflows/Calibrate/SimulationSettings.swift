@@ -32,7 +32,7 @@ public struct SimulationSettings: Codable, Equatable, Sendable {
     /// Factor on the phantom's object count.
     public var countScale: Double
 
-    public init(camera: CameraNoiseModel, na: Double, wavelengthUm: Double, thicknessUm: Double = 2) {
+    public init(camera: CameraNoiseModel, na: Double, wavelengthUm: Double, thicknessUm: Double = 4) {
         self.camera = camera
         measuredSlope = camera.gainADUPerE
         measuredReadVarianceADU = camera.readNoiseADU * camera.readNoiseADU
