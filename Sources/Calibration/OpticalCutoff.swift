@@ -62,8 +62,25 @@ public struct OpticalCutoff: Sendable {
     /// k_c / (2·NA/λ).
     public var ratioToNominal: Double? { nominalCutoffPerUm.map { cutoffPerUm / $0 } }
 
+    /// The highest ring frequency where the fitted signal A·k^(−β)·|OTF|² still reaches the
+    /// noise floor N₀: beyond it the spectrum is noise.
+    public var signalLimitPerUm: Double {
+        spectrum.frequenciesPerUm.dropFirst().last { k in
+            let otf = OpticalCutoff.otf(k / cutoffPerUm)
+            return amplitude * pow(k, -exponent) * otf * otf >= noiseFloor
+        } ?? 0
+    }
+
+    /// Whether the signal stands above the noise up to 60 % of the fitted cut-off (where the OTF
+    /// is down to a quarter), so the cut-off was seen rather than extrapolated from noise.
+    public var isDetermined: Bool { signalLimitPerUm >= 0.6 * cutoffPerUm }
+
     /// A sentence on what the cut-off says about the optics and sampling given.
     public var diagnosis: String {
+        guard isDetermined else {
+            return String(format: "the spectrum sinks into noise at %.2f cycles/µm, before the optics' cut-off shows: "
+                + "too little signal to check the NA, wavelength and pixel size", signalLimitPerUm)
+        }
         guard let nominal = nominalCutoffPerUm, let ratio = ratioToNominal else {
             return String(format: "cut-off %.2f cycles/µm", cutoffPerUm)
         }

@@ -22,7 +22,7 @@ struct OpticsCalibrationTests {
         let image = try Self.image(filamentPhotons: filamentPhotons)
         let fit = try OpticalCutoff(image, nominalCutoffPerUm: Self.nominal)
         #expect(abs(fit.ratioToNominal! - 1) < 0.10, "\(fit.diagnosis)")
-        #expect(fit.diagnosis.contains("consistent"))
+        #expect(fit.isDetermined && fit.diagnosis.contains("consistent"))
         // The floor against the mean noise variance of the image (gain 2, QE 1, 1.5 e⁻ read noise).
         let expected = 2 * (image.mean() - 100) + 2 * 2 * 1.5 * 1.5
         #expect(abs(fit.noiseVariance / expected - 1) < 0.15, "noise variance \(fit.noiseVariance) against \(expected)")
@@ -36,5 +36,13 @@ struct OpticsCalibrationTests {
         let fit = try OpticalCutoff(image, nominalCutoffPerUm: Self.nominal)
         #expect(fit.ratioToNominal! > 1.3, "\(fit.diagnosis)")
         #expect(fit.diagnosis.contains("pixel size given is too small"))
+    }
+
+    /// So little signal that noise covers the spectrum well below the cut-off: the cut-off is
+    /// reported as not measurable instead of a wrong pixel size.
+    @Test func noiseDominatedSpectrumIsNotJudged() throws {
+        let fit = try OpticalCutoff(try Self.image(filamentPhotons: 1), nominalCutoffPerUm: Self.nominal)
+        #expect(!fit.isDetermined, "\(fit.diagnosis)")
+        #expect(fit.diagnosis.contains("too little signal"))
     }
 }

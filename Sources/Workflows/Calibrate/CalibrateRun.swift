@@ -93,7 +93,7 @@ public enum CalibrateRun {
         let cutoff = try OpticalCutoff(cameraImage, nominalCutoffPerUm: 2 * options.na / options.wavelengthUm)
         progress("optics: " + cutoff.diagnosis)
         let content = try ContentStatistics(cameraImage, noise: noise)
-        let real = TwinMeasurement(statistics: content, noiseSlope: imageNoise.gainADUPerE, cutoffPerUm: cutoff.cutoffPerUm)
+        let real = TwinMeasurement(statistics: content, noiseSlope: imageNoise.gainADUPerE, cutoffPerUm: cutoff.isDetermined ? cutoff.cutoffPerUm : nil)
         progress(String(format: "content: floor %.1f e⁻, haze %.1f e⁻ (diffuse/in-focus %.2f), filaments %.2f µm/µm², peak %.0f e⁻, σ %.3f µm",
                         content.floorE, content.hazeE, content.diffuseRatio, content.filamentDensityPerUm, content.filamentPeakE, content.profileSigmaUm))
 
@@ -108,8 +108,9 @@ public enum CalibrateRun {
                 rounds.append((settings, measured))
                 syntheticImages = images
                 let s = measured.statistics
-                progress(String(format: "round %d: diffuse/in-focus %.2f, %.2f µm/µm², peak %.0f e⁻, cut-off %.2f /µm, noise slope %.3g",
-                                round, s.diffuseRatio, s.filamentDensityPerUm, s.filamentPeakE, measured.cutoffPerUm, measured.noiseSlope))
+                progress(String(format: "round %d: diffuse/in-focus %.2f, %.2f µm/µm², peak %.0f e⁻, cut-off %@, noise slope %.3g",
+                                round, s.diffuseRatio, s.filamentDensityPerUm, s.filamentPeakE,
+                                measured.cutoffPerUm.map { String(format: "%.2f /µm", $0) } ?? "unseen", measured.noiseSlope))
                 guard round < options.rounds else { break }
                 settings = settings.updated(real: real, synthetic: measured)
             }

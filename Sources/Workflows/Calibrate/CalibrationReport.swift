@@ -60,7 +60,7 @@ public struct CalibrationReport {
         func row(_ name: String, _ m: TwinMeasurement, _ settings: String) -> String {
             let s = m.statistics
             return "<tr><td>\(name)</td>" + [s.floorE, s.hazeE, s.diffuseRatio, s.filamentDensityPerUm, s.filamentPeakE, s.profileSigmaUm,
-                                             m.cutoffPerUm, m.noiseSlope]
+                                             m.cutoffPerUm ?? .nan, m.noiseSlope]
                 .map { "<td>\(HTML.number($0))</td>" }.joined() + "<td>\(HTML.escape(settings))</td></tr>"
         }
         rows += row("real", result.real, "")

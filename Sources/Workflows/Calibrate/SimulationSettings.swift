@@ -53,7 +53,7 @@ public struct SimulationSettings: Codable, Equatable, Sendable {
 
     /// The settings moved towards what makes the synthetic measurements equal the real ones:
     /// the noise-level function's slope scales with the camera gain, the filament peak with
-    /// photons per unit × gain, the optical cut-off with the NA, the filament density with the count;
+    /// photons per unit × gain, the optical cut-off with the NA (where both images show it), the filament density with the count;
     /// the diffuse light per in-focus signal grows with the haze weight, but not in
     /// proportion (the in-focus signal and the floor move too), so its step is damped (square
     /// root). Every setting stays within bounds. While the synthetic filaments are more than
@@ -69,7 +69,9 @@ public struct SimulationSettings: Codable, Equatable, Sendable {
         next.camera.gainADUPerE *= gain
         next.photonsPerUnit *= brightness / gain
         guard (0.5...2).contains(brightness) else { return next }
-        next.effectiveNA = Swift.min(na, Swift.max(0.3 * na, effectiveNA * ratio(real.cutoffPerUm, synthetic.cutoffPerUm)))
+        if let realCutoff = real.cutoffPerUm, let syntheticCutoff = synthetic.cutoffPerUm {
+            next.effectiveNA = Swift.min(na, Swift.max(0.3 * na, effectiveNA * ratio(realCutoff, syntheticCutoff)))
+        }
         next.countScale = Swift.min(20, Swift.max(0.05, countScale * ratio(real.statistics.filamentDensityPerUm,
                                                                            synthetic.statistics.filamentDensityPerUm)))
         next.hazeWeight = Swift.min(50, Swift.max(0, hazeWeight * ratio(real.statistics.diffuseRatio,

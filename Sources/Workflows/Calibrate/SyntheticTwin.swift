@@ -39,9 +39,9 @@ struct SyntheticTwin {
         let images = try (0..<count).map { grid.apply(try renderer.render($0).inputs[0].channels[0]) }
         let statistics = try images.map { try ContentStatistics($0, noise: noise) }
         let stack = Volume(shape: [images.count] + images[0].shape, spacingUm: [1] + images[0].spacingUm, data: images.flatMap(\.data))
-        let cutoffs = try images.map { try OpticalCutoff($0, nominalCutoffPerUm: nominalCutoffPerUm).cutoffPerUm }
+        let cutoffs = try images.map { try OpticalCutoff($0, nominalCutoffPerUm: nominalCutoffPerUm) }.filter(\.isDetermined).map(\.cutoffPerUm)
         return (TwinMeasurement(statistics: ContentStatistics.mean(statistics), noiseSlope: try SingleImageNoise(stack).gainADUPerE,
-                                cutoffPerUm: cutoffs.reduce(0, +) / Double(cutoffs.count)), images)
+                                cutoffPerUm: cutoffs.isEmpty ? nil : cutoffs.reduce(0, +) / Double(cutoffs.count)), images)
     }
 }
 
@@ -50,6 +50,6 @@ public struct TwinMeasurement: Codable, Equatable, Sendable {
     public var statistics: ContentStatistics
     /// Slope of the noise-level function (ADU²/ADU).
     public var noiseSlope: Double
-    /// Fitted optical cut-off (cycles/µm).
-    public var cutoffPerUm: Double
+    /// Fitted optical cut-off (cycles/µm), where the signal shows it (`OpticalCutoff.isDetermined`).
+    public var cutoffPerUm: Double?
 }
