@@ -19,6 +19,8 @@ public struct CalibrateOptions: Sendable {
     public var basePath: String?
     public var outputPath: String
     public var reportDirectory: String?
+    /// A dataset (`generate` output) to measure against the image: statistics and domain gap.
+    public var compareDataset: String?
     /// Synthetic samples per round and rounds of matching.
     public var samples = 8, rounds = 8
     /// Half-width of the ranges written around each estimate, as a fraction.
@@ -48,6 +50,9 @@ public struct CalibrationResult: Sendable {
     /// Settings and synthetic measurements of each round of matching (empty without a base spec).
     public var rounds: [(settings: SimulationSettings, synthetic: TwinMeasurement)]
     public var syntheticImages: [Volume]
+    /// The domain gap of the last round's synthetic images, and the `--compare` dataset's.
+    public var gap: DomainGap?
+    public var comparison: (dataset: String, measurement: TwinMeasurement, gap: DomainGap)?
     /// The spec written.
     public var specYAML: String
 }
@@ -115,11 +120,23 @@ public enum CalibrateRun {
                 settings = settings.updated(real: real, synthetic: measured)
             }
         }
+        let gap = syntheticImages.isEmpty ? nil : DomainGap(real: cameraImage, synthetic: syntheticImages, offset: noise.offsetADU)
+        if let gap { progress(String(format: "domain gap after matching: spectrum %.3f decades, histogram W1 %.3f", gap.spectrumDecades, gap.histogramW1)) }
+        var comparison: (String, TwinMeasurement, DomainGap)?
+        if let dataset = options.compareDataset {
+            let compared = try DatasetComparison(dataset: dataset, real: cameraImage, grid: grid, noise: noise,
+                                                 nominalCutoffPerUm: 2 * options.na / options.wavelengthUm, limit: options.samples)
+            let s = compared.measurement.statistics
+            progress(String(format: "%@ (%d inputs): diffuse/in-focus %.2f, %.2f µm/µm², peak %.0f e⁻, noise slope %.3g; domain gap: spectrum %.3f decades, histogram W1 %.3f",
+                            dataset, compared.images, s.diffuseRatio, s.filamentDensityPerUm, s.filamentPeakE, compared.measurement.noiseSlope,
+                            compared.gap.spectrumDecades, compared.gap.histogramW1))
+            comparison = (dataset, compared.measurement, compared.gap)
+        }
         let spec = try specText(options: options, base: base, settings: settings, noise: noise, cutoff: cutoff, real: content)
         try AtomicFile.write(Data(spec.utf8), to: options.outputPath)
         return CalibrationResult(options: options, cameraImage: cameraImage, grid: grid, noise: noise, levelSets: levelSets,
                                  noiseSource: noiseSource, cutoff: cutoff, real: real, rounds: rounds,
-                                 syntheticImages: syntheticImages, specYAML: spec)
+                                 syntheticImages: syntheticImages, gap: gap, comparison: comparison, specYAML: spec)
     }
 
     /// A 2-D image (or a stack of frames) with the lateral pixel size set.

@@ -64,13 +64,22 @@ public struct CalibrationReport {
                 .map { "<td>\(HTML.number($0))</td>" }.joined() + "<td>\(HTML.escape(settings))</td></tr>"
         }
         rows += row("real", result.real, "")
+        if let comparison = result.comparison {
+            rows += row("dataset " + comparison.dataset, comparison.measurement,
+                        String(format: "domain gap: spectrum %.3f decades, histogram W1 %.3f", comparison.gap.spectrumDecades, comparison.gap.histogramW1))
+        }
         for (index, round) in result.rounds.enumerated() {
             let s = round.settings
             rows += row("synthetic, round \(index)", round.synthetic,
                         String(format: "NA %.3g, %.3g photons/unit, haze weight %.3g, count ×%.3g, gain %.3g",
                                s.effectiveNA, s.photonsPerUnit, s.hazeWeight, s.countScale, s.camera.gainADUPerE))
         }
-        return rows + "</table>"
+        rows += "</table>"
+        if let gap = result.gap {
+            rows += String(format: "<p>Domain gap of the last round's synthetic images: power spectrum %.3f decades (RMS of the log ratio), "
+                           + "normalised intensity histogram W1 %.3f.</p>", gap.spectrumDecades, gap.histogramW1)
+        }
+        return rows
     }
 
     var noisePlot: LinePlot {

@@ -37,11 +37,17 @@ struct SyntheticTwin {
         let count = Swift.min(samples, spec.template.samples)
         let renderer = SampleRenderer(spec: spec, cache: ImagingCache(folder: folder), samples: spec.template.samples)
         let images = try (0..<count).map { grid.apply(try renderer.render($0).inputs[0].channels[0]) }
+        return (try SyntheticTwin.measurement(of: images, noise: noise, nominalCutoffPerUm: nominalCutoffPerUm), images)
+    }
+
+    /// The matching's measurements of several images of one size: statistics and cut-off
+    /// averaged, the noise-level function fitted to all of them at once.
+    static func measurement(of images: [Volume], noise: CameraNoiseModel, nominalCutoffPerUm: Double) throws -> TwinMeasurement {
         let statistics = try images.map { try ContentStatistics($0, noise: noise) }
         let stack = Volume(shape: [images.count] + images[0].shape, spacingUm: [1] + images[0].spacingUm, data: images.flatMap(\.data))
         let cutoffs = try images.map { try OpticalCutoff($0, nominalCutoffPerUm: nominalCutoffPerUm) }.filter(\.isDetermined).map(\.cutoffPerUm)
-        return (TwinMeasurement(statistics: ContentStatistics.mean(statistics), noiseSlope: try SingleImageNoise(stack).gainADUPerE,
-                                cutoffPerUm: cutoffs.isEmpty ? nil : cutoffs.reduce(0, +) / Double(cutoffs.count)), images)
+        return TwinMeasurement(statistics: ContentStatistics.mean(statistics), noiseSlope: try SingleImageNoise(stack).gainADUPerE,
+                               cutoffPerUm: cutoffs.isEmpty ? nil : cutoffs.reduce(0, +) / Double(cutoffs.count))
     }
 }
 

@@ -38,7 +38,9 @@ struct RealImageRestoration {
     }
 
     /// Restores `path` (on the spec's ground-truth grid) into `real/`: `<name>-input.tif`,
-    /// `<name>-network.tif`, `<name>-richardson-lucy.tif`; with `reference`, their scores.
+    /// `<name>-network.tif`, `<name>-richardson-lucy.tif`, and for a probabilistic model
+    /// (`loop: {loss: laplace}`) `<name>-scale.tif`, the per-pixel scale of its Laplace
+    /// distribution: where the network is unsure. With `reference`, their scores.
     func restore(_ path: String, baseline: Baseline, reference: String?) throws -> (files: [String: String], report: EvaluationReport?) {
         var input = try TIFFReader.read(path).volume()
         if input.rank == 3 && input.shape[0] == 1 { input = Volume(shape: Array(input.shape.suffix(2)), data: input.data) }
@@ -50,12 +52,18 @@ struct RealImageRestoration {
         let files = ["input": "\(folder)/real/\(name)-input.tif", "network": "\(folder)/real/\(name)-network.tif",
                      "richardson-lucy": "\(folder)/real/\(name)-richardson-lucy.tif"]
         try TIFFWriter.write(input, to: files["input"]!)
-        try TIFFWriter.write(try predictor.predict([input]).mean[0], to: files["network"]!)
+        let prediction = try predictor.predict([input])
+        try TIFFWriter.write(prediction.mean[0], to: files["network"]!)
+        var all = files
+        if let scale = prediction.scale?[0] {
+            all["scale"] = "\(folder)/real/\(name)-scale.tif"
+            try TIFFWriter.write(scale, to: all["scale"]!)
+        }
         try TIFFWriter.write(try DeconvolveRun.restore(input, with: baseline, relativeTo: spec.folder, threads: threads), to: files["richardson-lucy"]!)
-        guard let reference else { return (files, nil) }
+        guard let reference else { return (all, nil) }
         let report = try EvaluateRun.run(groundTruth: reference, sets: ["input", "richardson-lucy", "network"].map {
             EvaluationSet(name: $0, path: files[$0]!)
         }, threads: threads)
-        return (files, report)
+        return (all, report)
     }
 }

@@ -14,7 +14,9 @@ struct CalibrateCommand: ParsableCommand {
         measured the same way in rounds and its photon level, background, haze,
         effective NA and filament count are matched to the real image; the spec is
         written with ranges around each estimate. A resampled image (bicubic
-        upsampling) is calibrated on the camera's own grid, found from its noise.
+        upsampling) is calibrated on the camera's own grid. --compare DATASET measures
+        a dataset's inputs the same way and reports its domain gap to the image (power
+        spectrum and intensity-histogram distances).
 
         Example:
           fluosynth calibrate ../shared/data/microtubules-wf-sim/widefield-high.tif \\
@@ -54,6 +56,9 @@ struct CalibrateCommand: ParsableCommand {
     @Option(help: "Folder for the report (index.html with every fit).")
     var report: String?
 
+    @Option(help: "A dataset (fluosynth generate output) to measure against the image: statistics and domain gap.")
+    var compare: String?
+
     @Option(help: "Synthetic samples measured per round of matching.")
     var samples: Int = 8
 
@@ -74,6 +79,7 @@ struct CalibrateCommand: ParsableCommand {
         options.offsetADU = offsetADU
         options.basePath = base
         options.reportDirectory = report
+        options.compareDataset = compare
         options.samples = samples
         options.rounds = rounds
         let result = try CalibrateRun.run(options) { print($0) }
