@@ -8,7 +8,11 @@ public struct CameraGrid: Codable, Equatable, Sendable {
     /// Lateral binning from the image to the camera grid (1: the image is the camera's).
     public var binning: Int
 
-    public init(binning: Int) { self.binning = binning }
+    /// `binning`: 1, 2 or 4.
+    public init(binning: Int) {
+        precondition([1, 2, 4].contains(binning), "CameraGrid: binning 1, 2 or 4, got \(binning)")
+        self.binning = binning
+    }
 
     /// 2 where `image`'s noise is shared by neighbouring pixels (whiteness above `threshold`:
     /// a 2× upsampled image), else 1. Only a guess where strong structure fills the image (its

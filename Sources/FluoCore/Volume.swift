@@ -137,6 +137,10 @@ public struct Volume: Sendable, Equatable {
                       data: Array(data[index * size ..< (index + 1) * size]))
     }
 
+    /// A stack of one plane as the 2-D image it holds (a TIFF read as (1, y, x)); any other
+    /// volume as it is.
+    public var singlePlaneAsImage: Volume { rank == 3 && shape[0] == 1 ? plane(0) : self }
+
     /// Stacks equally shaped 2-D images along a new first axis with spacing `spacingUm`.
     public static func stack(_ planes: [Volume], spacingUm: Double) -> Volume {
         precondition(!planes.isEmpty && planes.allSatisfy { $0.rank == 2 && $0.shape == planes[0].shape },

@@ -141,8 +141,7 @@ public enum CalibrateRun {
 
     /// A 2-D image (or a stack of frames) with the lateral pixel size set.
     static func readImage(_ path: String, pixelSizeUm: Double) throws -> Volume {
-        var volume = try TIFFReader.read(path).volume()
-        if volume.rank == 3 && volume.shape[0] == 1 { volume = Volume(shape: Array(volume.shape.suffix(2)), data: volume.data) }
+        var volume = try TIFFReader.read(path).volume().singlePlaneAsImage
         volume.spacingUm[volume.rank - 1] = pixelSizeUm
         volume.spacingUm[volume.rank - 2] = pixelSizeUm
         guard volume.data.allSatisfy({ $0.isFinite }) else {
@@ -152,12 +151,13 @@ public enum CalibrateRun {
     }
 
     /// The camera grid a spec describes: with inputs put back on the ground truth's grid,
-    /// the lateral integrating subsampling factor; nil where the spec's inputs are the camera's.
+    /// the lateral integrating subsampling factor (2 or 4); nil where the spec's inputs are the
+    /// camera's or the factor is one the 2×2 binning cannot undo.
     static func cameraGrid(of spec: LoadedSpec) -> CameraGrid? {
         guard spec.template.output.inputOnGroundTruthGrid else { return nil }
         let steps = spec.template.conditions[0].acquisition.subsample.filter { $0.axis == .x && $0.mode == .integrate }
         let factor = steps.reduce(1.0) { $0 * $1.factor }
-        return factor >= 2 && factor.rounded() == factor ? CameraGrid(binning: Int(factor)) : nil
+        return factor == 2 || factor == 4 ? CameraGrid(binning: Int(factor)) : nil
     }
 
     static func baseOffset(_ base: SpecDocument?) -> Double? {

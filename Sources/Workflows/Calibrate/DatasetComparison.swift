@@ -16,9 +16,7 @@ struct DatasetComparison {
     /// its test, validation and training splits, in that order), on `grid`, against `real`.
     init(dataset: String, real: Volume, grid: CameraGrid, noise: CameraNoiseModel, nominalCutoffPerUm: Double, limit: Int) throws {
         let images = try DatasetComparison.inputs(of: dataset, limit: limit).map { path -> Volume in
-            var volume = try TIFFReader.read(path).volume()
-            if volume.rank == 3 && volume.shape[0] == 1 { volume = Volume(shape: Array(volume.shape.suffix(2)), spacingUm: Array(volume.spacingUm.suffix(2)), data: volume.data) }
-            return grid.apply(volume)
+            grid.apply(try TIFFReader.read(path).volume().singlePlaneAsImage)
         }
         measurement = try SyntheticTwin.measurement(of: images, noise: noise, nominalCutoffPerUm: nominalCutoffPerUm)
         gap = DomainGap(real: real, synthetic: images, offset: noise.offsetADU)

@@ -44,7 +44,7 @@ struct SyntheticTwin {
     /// averaged, the noise-level function fitted to all of them at once.
     static func measurement(of images: [Volume], noise: CameraNoiseModel, nominalCutoffPerUm: Double) throws -> TwinMeasurement {
         let statistics = try images.map { try ContentStatistics($0, noise: noise) }
-        let stack = Volume(shape: [images.count] + images[0].shape, spacingUm: [1] + images[0].spacingUm, data: images.flatMap(\.data))
+        let stack = Volume.stack(images, spacingUm: 1)
         let cutoffs = try images.map { try OpticalCutoff($0, nominalCutoffPerUm: nominalCutoffPerUm) }.filter(\.isDetermined).map(\.cutoffPerUm)
         return TwinMeasurement(statistics: ContentStatistics.mean(statistics), noiseSlope: try SingleImageNoise(stack).gainADUPerE,
                                cutoffPerUm: cutoffs.isEmpty ? nil : cutoffs.reduce(0, +) / Double(cutoffs.count))

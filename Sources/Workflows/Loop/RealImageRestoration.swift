@@ -42,10 +42,13 @@ struct RealImageRestoration {
     /// (`loop: {loss: laplace}`) `<name>-scale.tif`, the per-pixel scale of its Laplace
     /// distribution: where the network is unsure. With `reference`, their scores.
     func restore(_ path: String, baseline: Baseline, reference: String?) throws -> (files: [String: String], report: EvaluationReport?) {
-        var input = try TIFFReader.read(path).volume()
-        if input.rank == 3 && input.shape[0] == 1 { input = Volume(shape: Array(input.shape.suffix(2)), data: input.data) }
+        let file = try TIFFReader.read(path)
+        var input = try file.volume().singlePlaneAsImage
         guard input.rank == spec.template.shape.count else {
             throw WorkflowError.mismatch("\(path) is \(input.rank)-D; the spec's images are \(spec.template.shape.count)-D")
+        }
+        if let recorded = file.metadata.pixelSizeUm?.x, abs(recorded / spec.template.pixelSizeUm.last! - 1) > 0.01 {
+            throw WorkflowError.mismatch("\(path) records \(recorded) µm pixels; the spec's grid is \(spec.template.pixelSizeUm.last!) µm: resample the image or write the spec for its grid")
         }
         input.spacingUm = spec.template.pixelSizeUm
         let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
