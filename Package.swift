@@ -32,6 +32,7 @@ let package = Package(
         .library(name: "Metrics", targets: ["Metrics"]),
         .library(name: "DatasetSpec", targets: ["DatasetSpec"]),
         .library(name: "Calibration", targets: ["Calibration"]),
+        .library(name: "Adaptation", targets: ["Adaptation"]),
         .library(name: "Teaching", targets: ["Teaching"]),
         .library(name: "Workflows", targets: ["Workflows"]),
     ],
@@ -60,9 +61,10 @@ let package = Package(
             "FluoCore", "Phantoms", "Imaging", "DataIO", .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "Calibration", dependencies: ["FluoCore", "Imaging", "Metrics"]),
+        .target(name: "Adaptation", dependencies: ["FluoCore", "Imaging", "Training"]),
         .target(name: "Teaching", dependencies: ["FluoCore", "Phantoms", "Imaging", "DataIO", "Metrics", "DatasetSpec"]),
         .target(name: "Workflows", dependencies: [
-            "FluoCore", "Phantoms", "Imaging", "DataIO", "Metrics", "Training", "DatasetSpec", "Calibration", "Teaching",
+            "FluoCore", "Phantoms", "Imaging", "DataIO", "Metrics", "Training", "DatasetSpec", "Calibration", "Adaptation", "Teaching",
         ]),
         .executableTarget(name: "fluosynth", dependencies: [
             "Workflows", .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -83,6 +85,7 @@ let package = Package(
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "FluoCore", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Metrics", "FluoCore", "DataIO", "TestSupport"]),
         .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "Imaging", "Phantoms", "Metrics", "FluoCore", "TestSupport"]),
+        .testTarget(name: "AdaptationTests", dependencies: ["Adaptation", "Imaging", "FluoCore", "TestSupport"]),
         .testTarget(name: "TeachingTests", dependencies: ["Teaching", "Workflows", "DatasetSpec", "Metrics", "Imaging", "DataIO", "FluoCore", "TestSupport"]),
         .testTarget(name: "WorkflowsTests", dependencies: ["Workflows", "Training", "Metrics", "Imaging", "Phantoms", "DataIO", "FluoCore", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["DataIO", "FluoCore", "Imaging", "TestSupport"]),

@@ -3,6 +3,7 @@
 // volumes, TIFF sample types, scores). Workflows re-exports the targets that define those types,
 // so an executable depends on Workflows alone and reaches the library through it.
 @_exported import DataIO
+@_exported import Adaptation
 @_exported import Calibration
 @_exported import DatasetSpec
 @_exported import FluoCore

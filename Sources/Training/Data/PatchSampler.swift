@@ -7,7 +7,7 @@ import FluoCore
 /// image), exceeds threshold × its 99.9th percentile at the patch centre. Batch item i of step t
 /// uses the stream (seed, "batch", t, i) to pick the image (uniformly), the position (uniformly
 /// among the allowed ones) and the augmentation, so batches depend only on seed and step.
-struct PatchSampler {
+public struct PatchSampler {
     let data: TrainingData
     /// Patch size per image axis.
     let patch: [Int]
@@ -15,7 +15,7 @@ struct PatchSampler {
     /// Allowed patch origins (flat index of the first voxel) per pair; empty: every origin.
     private let origins: [[Int32]]
 
-    init(data: TrainingData, patch: [Int], augment: Bool, foregroundThreshold: Double) throws {
+    public init(data: TrainingData, patch: [Int], augment: Bool, foregroundThreshold: Double) throws {
         precondition(patch.count == data.dimensions, "PatchSampler: patch \(patch) for \(data.dimensions)-D data")
         for pair in data.pairs where zip(pair.shape, patch).contains(where: { $0 < $1 }) {
             throw TrainingError.data(pair.name, "image \(pair.shape) is smaller than the patch \(patch)")
@@ -35,7 +35,7 @@ struct PatchSampler {
     }
 
     /// A batch (inputs, targets) of `size` patches for `step`.
-    func batch(step: Int, size: Int, stream: RandomStream, into tensors: (x: Tensor, y: Tensor)) {
+    public func batch(step: Int, size: Int, stream: RandomStream, into tensors: (x: Tensor, y: Tensor)) {
         let root = stream.substream("batch").substream(step)
         for i in 0..<size {
             var random = root.substream(i)
