@@ -39,7 +39,7 @@ public struct AdaptationOptions: Sendable {
 
 /// Fine-tunes a network on real images through the imaging model (see `ForwardModelLoss`):
 /// each step draws camera-grid patches of the real images (outside their held-out bottom
-/// eighth), recorrupts them (`Recorruption`), resamples the input copy onto the network's
+/// strip), recorrupts them (`Recorruption`), resamples the input copy onto the network's
 /// grid as the spec's acquisition does, and back-propagates the forward-model loss; with a
 /// synthetic dataset, a batch of its pairs under the model's own loss is added to the
 /// gradient with `syntheticWeight`, so what pre-training taught is kept. The held-out strips'
@@ -85,8 +85,8 @@ public final class Adapter {
             try PatchSampler(data: $0, patch: model.configuration.patch, augment: true, foregroundThreshold: 0)
         }
         self.options = options
-        for image in images where image.camera.shape.min()! < options.patch + 2 * margin || image.camera.shape[0] / 8 < options.patch + 2 * margin {
-            throw TrainingError.options("the real image's camera grid \(image.camera.shape) is too small for \(options.patch)-pixel patches and a held-out eighth")
+        for image in images where image.camera.shape.min()! < 2 * (options.patch + 2 * margin) {
+            throw TrainingError.options("the real image's camera grid \(image.camera.shape) is too small for \(options.patch)-pixel patches and a held-out strip")
         }
     }
 
@@ -146,8 +146,9 @@ public final class Adapter {
     }
 
     /// A batch: network inputs (recorrupted ŷ on the fine grid, normalised) and targets
-    /// (ỹ − haze on the camera grid's compared region, normalised the same way). Training
-    /// patches come from the top seven eighths of each image, held-out ones from the rest.
+    /// (ỹ − haze on the camera grid's compared region, normalised the same way). Held-out
+    /// patches come from each image's bottom strip (an eighth, at least a patch high),
+    /// training patches from above it.
     func realBatch(_ stream: RandomStream, training: Bool) -> (Tensor, [Volume]) {
         let side = options.patch + 2 * marginCoarse, fine = side * factor
         var inputs: [Float] = [], targets: [Volume] = []
@@ -155,7 +156,7 @@ public final class Adapter {
         for i in 0..<options.batch {
             var random = stream.substream(i)
             let image = images[random.integer(below: images.count)]
-            let ny = image.camera.shape[0], nx = image.camera.shape[1], split = ny - ny / 8
+            let ny = image.camera.shape[0], nx = image.camera.shape[1], split = ny - Swift.max(ny / 8, side)
             let y0 = training ? random.integer(below: split - side + 1) : split + random.integer(below: ny - split - side + 1)
             let x0 = random.integer(below: nx - side + 1)
             let patch = Adapter.crop(image.camera, y: y0, x: x0, side: side)
