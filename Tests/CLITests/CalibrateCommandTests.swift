@@ -30,14 +30,18 @@ struct CalibrateCommandTests {
         // A probabilistic network (Laplace loss), so the report shows where it is unsure.
         try text.replacingOccurrences(of: "\nloop:\n", with: "\nloop:\n  loss: laplace\n").write(toFile: spec, atomically: true, encoding: .utf8)
         let loop = try fluosynth(["loop", spec, "--samples", "24", "--steps", "40", "--out", folder + "/loop",
-                                  "--real", Self.data + "/widefield-high.tif", "--reference", Self.data + "/sim-high.tif"])
+                                  "--real", Self.data + "/widefield-high.tif", "--reference", Self.data + "/sim-high.tif",
+                                  "--adapt", "--adapt-steps", "20"])
         #expect(loop.status == 0, "\(loop.stderr)")
         #expect(loop.stdout.contains("iterations") && loop.stdout.contains("network"), "\(loop.stdout)")
-        for file in ["widefield-high-input.tif", "widefield-high-network.tif", "widefield-high-richardson-lucy.tif", "widefield-high-scale.tif"] {
+        for file in ["widefield-high-input.tif", "widefield-high-network.tif", "widefield-high-richardson-lucy.tif", "widefield-high-scale.tif",
+                     "widefield-high-adapted.tif"] {
             #expect(FileManager.default.fileExists(atPath: folder + "/loop/real/" + file), "\(file) missing")
         }
         let html = try String(contentsOfFile: folder + "/loop/report.html", encoding: .utf8)
-        #expect(html.contains("Real images") && html.contains("chosen on the synthetic validation split") && html.contains("uncertainty"))
+        #expect(html.contains("Real images") && html.contains("chosen on the synthetic validation split") && html.contains("uncertainty")
+                && html.contains("network adapted to the image"))
+        #expect(loop.stdout.contains("adapted "), "no scores of the adapted network: \(loop.stdout)")
         print("calibrated loop (CI-sized) on the real widefield image:\n\(loop.stdout.components(separatedBy: "real images").last ?? "")")
     }
 

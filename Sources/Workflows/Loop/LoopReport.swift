@@ -119,6 +119,7 @@ struct LoopReport {
             }
             html += "<div>"
             let panels = [("input", image.files["input"]!), ("Richardson–Lucy", image.files["richardson-lucy"]!), ("network", image.files["network"]!)]
+                + (image.files["adapted"].map { [("network adapted to the image", $0)] } ?? [])
                 + (image.files["scale"].map { [("network's uncertainty (Laplace scale)", $0)] } ?? [])
                 + (image.reference.map { [("reference", $0)] } ?? [])
             for (panel, (label, path)) in panels.enumerated() {

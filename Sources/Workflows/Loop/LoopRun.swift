@@ -19,6 +19,10 @@ public struct LoopRequest: Sendable {
     /// each, in order, or none).
     public var realImages: [String] = []
     public var references: [String] = []
+    /// Also adapt the network to the real images (`fluosynth adapt`, with the loop's data
+    /// replayed) and restore them with the adapted model.
+    public var adapt = false
+    public var adaptSteps = AdaptationOptions().steps
 
     public init(spec: String) { self.spec = spec }
 }
@@ -121,10 +125,21 @@ public enum LoopRun {
             let choice = try restoration.chooseIterations(richardsonLucy, condition: condition.name)
             let candidates = choice.nrmse.sorted { $0.key < $1.key }.map { String(format: "%d: %.4f", $0.key, $0.value) }
             log("  validation NRMSE " + candidates.joined(separator: ", ") + " → \(choice.best) iterations")
+            var adapted: Predictor?
+            if request.adapt {
+                log("real images: adapting the network to them (\(folder)/adapted)")
+                var adapt = AdaptRequest(modelDirectory: train.modelDirectory, realImages: request.realImages, specPath: request.spec,
+                                         outputDirectory: folder + "/adapted")
+                adapt.syntheticDataset = folder + "/data"
+                adapt.options.steps = request.adaptSteps
+                adapt.options.threads = request.threads
+                try AdaptRun.run(adapt) { log("  " + $0) }
+                adapted = Predictor(model: try ModelStore(directory: folder + "/adapted").load(), threads: request.threads)
+            }
             var images: [(String, [String: String], String?, EvaluationReport?)] = []
             for (index, path) in request.realImages.enumerated() {
                 let reference = request.references.isEmpty ? nil : request.references[index]
-                let restored = try restoration.restore(path, baseline: richardsonLucy(choice.best), reference: reference)
+                let restored = try restoration.restore(path, baseline: richardsonLucy(choice.best), reference: reference, adapted: adapted)
                 images.append((path, restored.files, reference, restored.report))
                 log("  \(path)" + (reference.map { " against \($0):" } ?? ": restored into \(folder)/real"))
                 for line in restored.report?.table.split(separator: "\n") ?? [] { log("    " + line) }

@@ -40,8 +40,9 @@ struct RealImageRestoration {
     /// Restores `path` (on the spec's ground-truth grid) into `real/`: `<name>-input.tif`,
     /// `<name>-network.tif`, `<name>-richardson-lucy.tif`, and for a probabilistic model
     /// (`loop: {loss: laplace}`) `<name>-scale.tif`, the per-pixel scale of its Laplace
-    /// distribution: where the network is unsure. With `reference`, their scores.
-    func restore(_ path: String, baseline: Baseline, reference: String?) throws -> (files: [String: String], report: EvaluationReport?) {
+    /// distribution: where the network is unsure; with an `adapted` model (`loop --adapt`),
+    /// `<name>-adapted.tif`. With `reference`, their scores.
+    func restore(_ path: String, baseline: Baseline, reference: String?, adapted: Predictor? = nil) throws -> (files: [String: String], report: EvaluationReport?) {
         let file = try TIFFReader.read(path)
         var input = try file.volume().singlePlaneAsImage
         guard input.rank == spec.template.shape.count else {
@@ -63,9 +64,13 @@ struct RealImageRestoration {
             try TIFFWriter.write(scale, to: all["scale"]!)
         }
         try TIFFWriter.write(try DeconvolveRun.restore(input, with: baseline, relativeTo: spec.folder, threads: threads), to: files["richardson-lucy"]!)
+        if let adapted {
+            all["adapted"] = "\(folder)/real/\(name)-adapted.tif"
+            try TIFFWriter.write(try adapted.predict([input]).mean[0], to: all["adapted"]!)
+        }
         guard let reference else { return (all, nil) }
-        let report = try EvaluateRun.run(groundTruth: reference, sets: ["input", "richardson-lucy", "network"].map {
-            EvaluationSet(name: $0, path: files[$0]!)
+        let report = try EvaluateRun.run(groundTruth: reference, sets: ["input", "richardson-lucy", "network", "adapted"].compactMap { name in
+            all[name].map { EvaluationSet(name: name, path: $0) }
         }, threads: threads)
         return (all, report)
     }

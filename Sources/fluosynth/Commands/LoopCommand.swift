@@ -15,6 +15,8 @@ struct LoopCommand: ParsableCommand {
         With --real, real images (on the spec's ground-truth grid) are restored by the
         network and by Richardson–Lucy, whose iterations (10, 20 or 50) are chosen on
         the synthetic validation split, never on a reference; --reference scores them.
+        --adapt also fine-tunes the network on them (fluosynth adapt, the loop's data
+        replayed) and restores them with the adapted model.
         Examples:
           fluosynth loop Examples/loop-microtubules.yaml
           fluosynth loop calibrated.yaml \
@@ -44,7 +46,14 @@ struct LoopCommand: ParsableCommand {
     @Option(name: .customLong("reference"), help: "The reference of each --real image, in order (e.g. SIM for widefield).")
     var references: [String] = []
 
+    @Flag(help: "Also adapt the network to the --real images (fluosynth adapt) and restore them with it.")
+    var adapt = false
+
+    @Option(name: .customLong("adapt-steps"), help: "Adaptation steps with --adapt.")
+    var adaptSteps: Int = 600
+
     func validate() throws {
+        guard !adapt || !realImages.isEmpty else { throw ValidationError("--adapt needs --real images to adapt to") }
         guard references.isEmpty || references.count == realImages.count else {
             throw ValidationError("give one --reference per --real image (\(realImages.count)), or none; got \(references.count)")
         }
@@ -58,6 +67,8 @@ struct LoopCommand: ParsableCommand {
         request.threads = threads
         request.realImages = realImages
         request.references = references
+        request.adapt = adapt
+        request.adaptSteps = adaptSteps
         _ = try LoopRun.run(request) { print($0) }
     }
 }
