@@ -29,7 +29,4 @@ public struct CameraNoiseModel: Codable, Equatable, Sendable {
     public func variance(atMean meanADU: Double) -> Double {
         gainADUPerE * Swift.max(meanADU - offsetADU, 0) + readNoiseADU * readNoiseADU
     }
-
-    /// Electrons behind a mean of `meanADU`: (mean − O)/g.
-    public func electrons(atMean meanADU: Double) -> Double { (meanADU - offsetADU) / gainADUPerE }
 }

@@ -20,9 +20,6 @@ public struct ContentStatistics: Codable, Equatable, Sendable {
     /// Fraction of pixels with in-focus signal above 3 noise standard deviations.
     public var foregroundFraction: Double
 
-    /// Haze per in-focus signal.
-    public var hazeRatio: Double { inFocusE > 0 ? hazeE / inFocusE : 0 }
-
     /// All diffuse light (floor and haze) per in-focus signal: what the floor and the haze
     /// add up to does not depend on how large a field tells them apart.
     public var diffuseRatio: Double { inFocusE > 0 ? (floorE + hazeE) / inFocusE : 0 }

@@ -16,7 +16,7 @@ import Metrics
 ///     haze  = mean(D) − O − floor
 ///     in-focus = mean(image) − mean(D)
 ///
-/// and the haze ratio haze/in-focus is what a simulation's out-of-focus light must reproduce.
+/// and (floor + haze)/in-focus is what a simulation's diffuse light must reproduce.
 public struct DiffuseBackground: Sendable {
     /// The diffuse map D (ADU, offset included), on the image's grid.
     public var map: Volume
@@ -26,11 +26,6 @@ public struct DiffuseBackground: Sendable {
     public var hazeADU: Double
     /// Mean in-focus signal: the image's mean above the diffuse map (ADU).
     public var inFocusADU: Double
-    /// Tile side in pixels.
-    public var tilePixels: Int
-
-    /// Haze per in-focus signal.
-    public var hazeRatio: Double { inFocusADU > 0 ? hazeADU / inFocusADU : 0 }
 
     public init(_ image: Volume, noise: CameraNoiseModel, tileUm: Double = 1.0) throws {
         guard image.rank == 2 else { throw CalibrationError.mismatch("the diffuse background needs a 2-D image, got \(image.shape)") }
@@ -63,7 +58,6 @@ public struct DiffuseBackground: Sendable {
         }
         let sigmaUm = Double(tile) / 2 * image.spacingUm[1]
         self.map = GaussianFilter.smooth(map, sigmaUm: [sigmaUm, sigmaUm])
-        tilePixels = tile
         floorADU = Percentile.values(levels.map(Float.init), [5])[0] - noise.offsetADU
         hazeADU = self.map.mean() - noise.offsetADU - floorADU
         inFocusADU = image.mean() - self.map.mean()

@@ -22,16 +22,12 @@ public struct FilamentStatistics: Sendable {
     public var densityPerUm: Double
     /// Total ridge length (µm).
     public var lengthUm: Double
-    /// Ridge pixels found.
-    public var ridgePixels: Int
     /// Quartiles of the in-focus signal at ridge centres (ADU above the diffuse map).
     public var peakQuartilesADU: [Double]
     /// Median Gaussian-equivalent σ of the filaments' cross-section (µm), from curvature.
     public var profileSigmaUm: Double
     /// Fraction of pixels whose in-focus signal exceeds 3 noise standard deviations.
     public var foregroundFraction: Double
-    /// Ridge mask (1 on ridge centres), for the report.
-    public var ridges: Volume
 
     /// `smoothingPixels`: σ_s of the ridge filter.
     public init(_ image: Volume, diffuse: Volume, noise: CameraNoiseModel, smoothingPixels: Double = 1.5) throws {
@@ -46,7 +42,6 @@ public struct FilamentStatistics: Sendable {
         let hessian = Hessian(smooth)
         let noiseGain = FilamentStatistics.noiseGain(shape: image.shape, spacingUm: image.spacingUm, sigmaUm: sigmaUm)
 
-        var ridges = Volume(shape: image.shape, spacingUm: image.spacingUm)
         var length = 0.0, peaks: [Float] = [], widths: [(strength: Double, sigma2: Double)] = []
         var foreground = 0
         for i in 0..<image.count {
@@ -63,7 +58,6 @@ public struct FilamentStatistics: Sendable {
                 let ahead = hessian.sample(y: Double(y) + normal.y, x: Double(x) + normal.x)
                 let behind = hessian.sample(y: Double(y) - normal.y, x: Double(x) - normal.x)
                 guard s > ahead, s >= behind else { continue }
-                ridges.data[i] = 1
                 length += 1 / (abs(normal.x) + abs(normal.y))
                 peaks.append(Float(s))
                 widths.append((-lambda / sd, s / -lambda))
@@ -72,7 +66,6 @@ public struct FilamentStatistics: Sendable {
         guard peaks.count >= 20 else {
             throw CalibrationError.insufficientData("found \(peaks.count) ridge pixels; too few to measure filaments")
         }
-        ridgePixels = peaks.count
         lengthUm = length * pixelUm
         densityPerUm = lengthUm / (Double(ny * nx) * pixelUm * pixelUm)
         peakQuartilesADU = Percentile.values(peaks, [25, 50, 75])
@@ -80,7 +73,6 @@ public struct FilamentStatistics: Sendable {
         let totalSigma2Px = RobustLine.median(strongest.map(\.sigma2))
         profileSigmaUm = Swift.max(totalSigma2Px - smoothingPixels * smoothingPixels, 0).squareRoot() * pixelUm
         foregroundFraction = Double(foreground) / Double(image.count)
-        self.ridges = ridges
     }
 
     /// Standard deviation of the most negative Hessian eigenvalue's filter (second derivative

@@ -56,11 +56,11 @@ public struct CalibrationReport {
 
     var statisticsTable: String {
         var rows = "<table><tr><th></th><th>floor (e⁻)</th><th>haze (e⁻)</th><th>diffuse / in-focus</th><th>filaments (µm/µm²)</th>"
-            + "<th>filament peak (e⁻)</th><th>profile σ (µm)</th><th>cut-off (/µm)</th><th>noise slope</th><th>settings</th></tr>"
+            + "<th>filament peak (e⁻)</th><th>profile σ (µm)</th><th>foreground</th><th>cut-off (/µm)</th><th>noise slope</th><th>settings</th></tr>"
         func row(_ name: String, _ m: TwinMeasurement, _ settings: String) -> String {
             let s = m.statistics
             return "<tr><td>\(name)</td>" + [s.floorE, s.hazeE, s.diffuseRatio, s.filamentDensityPerUm, s.filamentPeakE, s.profileSigmaUm,
-                                             m.cutoffPerUm ?? .nan, m.noiseSlope]
+                                             s.foregroundFraction, m.cutoffPerUm ?? .nan, m.noiseSlope]
                 .map { "<td>\(HTML.number($0))</td>" }.joined() + "<td>\(HTML.escape(settings))</td></tr>"
         }
         rows += row("real", result.real, "")
