@@ -47,7 +47,12 @@ public struct AcquisitionTrace: Sendable {
             try TIFFReader.read(PSFFactory.resolve(path, relativeTo: specimen.folder)).volume()
         }
         for step in acquisition.subsample { try step.validate(rank: shape.count) }
-        model = acquisition.model(convolution: psf.map { ConvolutionStage(psf: $0, boundary: acquisition.boundary) }, camera: camera)
+        var layers = specimen.outOfFocusLayers()
+        let haze = try acquisition.outOfFocus.map { outOfFocus in
+            try layers.haze(outOfFocus, blurredBy: OutOfFocusLayers.convolutions(condition.optics!, outOfFocus, spacingUm: spacing,
+                                                                                 boundary: acquisition.boundary, relativeTo: specimen.folder))[0]
+        }
+        model = acquisition.model(convolution: psf.map { ConvolutionStage(psf: $0, boundary: acquisition.boundary) }, haze: haze, camera: camera)
 
         let trace = try model.trace(specimen.groundTruth, stream: specimen.imagingStream(condition: condition.name), threads: threads)
         let grids = SampleGrid.trace(of: model, groundTruth: specimen.grid)
@@ -64,7 +69,7 @@ public struct AcquisitionTrace: Sendable {
         if let background = AcquisitionTrace.stage(BackgroundStage.self, of: model, in: stages) {
             var layer = background.image
             for i in layer.data.indices { layer.data[i] -= specimen.groundTruth.data[i] }
-            let optical = model.stages.filter { !($0 is BackgroundStage) && !($0 is CameraStage) }
+            let optical = model.stages.filter { !($0 is BackgroundStage) && !($0 is HazeStage) && !($0 is CameraStage) }
             backgroundLayer = layer
             backgroundAtCamera = try optical.reduce(layer) { try $1.apply($0, stream: RandomStream(seed: 0), threads: threads) }
         } else {

@@ -36,6 +36,7 @@ public struct ExplainPage {
         case "ground truth": return "Ground truth"
         case "background": return "Background"
         case "psf": return "Blur by the PSF"
+        case "out-of-focus": return "Out-of-focus light"
         case "subsample-x": return "Sampling along x"
         case "subsample-y": return "Sampling along y"
         case "subsample-z": return "Sampling along z"
@@ -51,6 +52,7 @@ public struct ExplainPage {
         case "ground truth": return "the dye o(r)"
         case "background": return "dye and background, o + b"
         case "psf": return "blurred, (o + b) ⊛ h"
+        case "out-of-focus": return "with the haze of the layers above and below"
         case "camera": return "recorded, in ADU"
         case AcquisitionTrace.normalisedStageName: return "what the network sees"
         default: return "after " + title(of: stage).lowercased()
@@ -122,6 +124,7 @@ public struct ExplainPage {
             let (after, figures) = PSFSection.figures(optics)
             return Narrative(text: PSFSection.text(optics, explanation), after: after, afterFigures: figures)
         case "camera": return Narrative(text: CameraSection.text(explanation))
+        case "out-of-focus": return Narrative(text: StageText.outOfFocus(explanation, added: stage.image.mean() - trace.stages[index - 1].image.mean()))
         case AcquisitionTrace.normalisedStageName: return Narrative(text: StageText.normalised(explanation))
         default:
             let step = (trace.model.stages[index - 1] as! SubsamplingStage).resampling

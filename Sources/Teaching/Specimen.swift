@@ -22,6 +22,8 @@ public struct Specimen: Sendable {
     /// Folder of the spec (relative paths of PSF files and sCMOS maps resolve against it).
     public let folder: String
     let stream: RandomStream
+    /// The sample's phantom parameters (ranges drawn), for its out-of-focus layers.
+    let phantomParameters: PhantomParameters
 
     public init(spec: LoadedSpec, index: Int, threads: Int) throws {
         let samples = spec.template.samples
@@ -30,6 +32,7 @@ public struct Specimen: Sendable {
         }
         stream = RandomStream(seed: spec.template.seed).substream(index)
         let parameters = try spec.sample(stream: stream)
+        phantomParameters = parameters.phantom
         let sample = try parameters.phantom.generate(shape: parameters.spec.shape, spacingUm: parameters.spec.pixelSizeUm,
                                                      stream: stream.substream("phantom"), threads: threads)
         self.index = index
@@ -43,6 +46,12 @@ public struct Specimen: Sendable {
     /// The stream condition `name`'s imaging model draws from for channel 0.
     func imagingStream(condition name: String) -> RandomStream {
         stream.substream("condition").substream(name).substream(0)
+    }
+
+    /// The layers of the thick specimen around this sample, as `generate` draws them.
+    func outOfFocusLayers() -> OutOfFocusLayers {
+        OutOfFocusLayers(phantom: phantomParameters, shape: groundTruth.shape, spacingUm: groundTruth.spacingUm,
+                         stream: stream.substream("out-of-focus"))
     }
 
     /// The ground truth's sample grid.

@@ -54,6 +54,23 @@ enum StageText {
         """
     }
 
+    static func outOfFocus(_ explanation: Explanation, added: Double) -> String {
+        guard let outOfFocus = explanation.trace.condition.acquisition.outOfFocus else { return "" }
+        return """
+        <p>A specimen is thicker than the depth of field. Its layers above and below the focal plane are imaged too, \
+        each blurred by the PSF <i>defocused</i> to its depth: every photon still reaches the camera, spread over a disc \
+        that grows with the distance from focus. The model draws the phantom again for each layer and adds them, \
+        blurred, to the in-focus image, so the haze follows the density of the structures as a real widefield image's does:</p>
+        <div class="formula">haze = w · Σₖ layerₖ ⊛ h(·, zₖ),  Σ h(·, z) = 1 for every z</div>
+        \(table([
+            ("specimen thickness", HTML.um(outOfFocus.thicknessUm)),
+            ("layers at depths zₖ", outOfFocus.depthsUm.map { HTML.number($0) }.joined(separator: ", ") + " µm"),
+            ("weight w of each layer", HTML.number(outOfFocus.weight)),
+            ("mean added per pixel", HTML.number(added) + " units"),
+        ]))
+        """
+    }
+
     static func subsampling(_ step: AxisResampling, before: SampleGrid, after: SampleGrid, optics: OpticsSummary?) -> String {
         let axis = step.axis.index(inRank: before.shape.count)!
         let how: String

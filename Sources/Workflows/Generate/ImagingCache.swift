@@ -56,13 +56,7 @@ final class ImagingCache: @unchecked Sendable {
             return stages
         }
         lock.unlock()
-        guard let (na, _, immersionIndex) = optics.optics else {
-            throw ImagingError.invalidParameter("out_of_focus", "needs optics with an NA to defocus the PSF")
-        }
-        let halfWidth = optics.supportHalfWidthUm(rank: 2, axialExtentUm: 0)?.last ?? 1
-        let grid = outOfFocus.psfGrid(spacingUm: spacingUm, na: na, immersionIndex: immersionIndex, halfWidthUm: halfWidth)
-        let psf = try PSFFactory.render(optics, on: grid, relativeTo: folder, threads: 1)
-        let stages = outOfFocus.defocusedSlices(of: psf).map { ConvolutionStage(psf: $0, boundary: boundary) }
+        let stages = try OutOfFocusLayers.convolutions(optics, outOfFocus, spacingUm: spacingUm, boundary: boundary, relativeTo: folder)
         lock.lock()
         defer { lock.unlock() }
         if let existing = defocused[key] { return existing }
