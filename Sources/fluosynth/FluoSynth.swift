@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Workflows
 
 @main
@@ -15,9 +16,18 @@ struct FluoSynth: ParsableCommand {
         subcommands: [GenerateCommand.self, CalibrateCommand.self, AdaptCommand.self, PhantomCommand.self, PSFCommand.self, DegradeCommand.self, SchemaCommand.self, MergeCommand.self, TrainCommand.self, PredictCommand.self, IsotropicCommand.self, LoopCommand.self, EvaluateCommand.self, DeconvolveCommand.self, ResolutionCommand.self, ExplainCommand.self]
     )
 
-    /// Restarts with the right OpenBLAS kernels first when the library misdetected the CPU.
+    /// Restarts with the right OpenBLAS kernels first when the library misdetected the CPU;
+    /// a mistyped command gets the nearest one suggested.
     static func main() {
         OpenBLASRuntime.reexecWithBestCoreIfNeeded()
+        if let word = CommandLine.arguments.dropFirst().first, !word.hasPrefix("-") {
+            let names = configuration.subcommands.compactMap { $0.configuration.commandName } + ["help"]
+            if !names.contains(word) {
+                let suggestion = nearestMatch(to: word, in: names).map { " (did you mean '\($0)'?)" } ?? ""
+                FileHandle.standardError.write(Data("Error: unknown command '\(word)'\(suggestion)\nUsage: fluosynth <subcommand>\n  See 'fluosynth --help' for the commands.\n".utf8))
+                Foundation.exit(64)
+            }
+        }
         main(nil)
     }
 }

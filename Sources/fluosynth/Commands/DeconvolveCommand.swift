@@ -68,6 +68,15 @@ struct DeconvolveCommand: ParsableCommand {
     @Option(help: "Worker threads (this machine's core count unless given).")
     var threads: Int = Parallel.availableCores
 
+    /// Checks the method's own options before any work, so a missing one is named with this
+    /// command's usage.
+    func validate() throws {
+        switch method {
+        case .rl: _ = try psf.psfModel()
+        case .gaussian: guard sigmaUm != nil else { throw ValidationError("--method gaussian needs --sigma (µm)") }
+        }
+    }
+
     func run() throws {
         let baseline: Baseline
         switch method {
@@ -75,8 +84,7 @@ struct DeconvolveCommand: ParsableCommand {
             baseline = .richardsonLucy(psf: try psf.psfModel(), parameters: RichardsonLucyParameters(
                 iterations: iterations, tvWeight: tvWeight, background: background, boundary: boundary))
         case .gaussian:
-            guard let sigmaUm else { throw ValidationError("--method gaussian needs --sigma (µm)") }
-            baseline = .gaussian(sigmaUm: sigmaUm, axialSigmaUm: sigmaZUm)
+            baseline = .gaussian(sigmaUm: sigmaUm!, axialSigmaUm: sigmaZUm)
         }
         let restored = try DeconvolveRun.run(input: input, output: output, baseline: baseline, pixelSizeUm: pixelSizeUm,
                                              zStepUm: zStepUm, threads: threads, progress: true)

@@ -31,7 +31,7 @@ struct GenerateCommand: ParsableCommand {
     @Option(name: .customLong("out"), help: "Output directory (default: the spec's output.directory).")
     var outputDirectory: String?
 
-    @Option(help: "Number of samples (overrides the spec).")
+    @Option(parsing: .unconditional, help: "Number of samples (overrides the spec).")
     var samples: Int?
 
     @Option(help: "Root seed (overrides the spec).")

@@ -31,10 +31,10 @@ struct LoopCommand: ParsableCommand {
     @Option(name: .customLong("out"), help: "Work folder.")
     var output: String?
 
-    @Option(help: "Number of samples (overrides the spec).")
+    @Option(parsing: .unconditional, help: "Number of samples (overrides the spec).")
     var samples: Int?
 
-    @Option(help: "Training steps (overrides loop.steps).")
+    @Option(parsing: .unconditional, help: "Training steps (overrides loop.steps).")
     var steps: Int?
 
     @Option(help: "Worker threads (this machine's core count unless given).")
@@ -53,6 +53,9 @@ struct LoopCommand: ParsableCommand {
     var adaptSteps: Int = 600
 
     func validate() throws {
+        if let samples, samples < 1 { throw ValidationError("--samples must be at least 1") }
+        if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
+        guard adaptSteps >= 1 else { throw ValidationError("--adapt-steps must be at least 1") }
         guard !adapt || !realImages.isEmpty else { throw ValidationError("--adapt needs --real images to adapt to") }
         guard references.isEmpty || references.count == realImages.count else {
             throw ValidationError("give one --reference per --real image (\(realImages.count)), or none; got \(references.count)")

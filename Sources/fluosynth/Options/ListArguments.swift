@@ -9,6 +9,8 @@ struct IntList: ExpressibleByArgument, Sendable {
         guard !parts.isEmpty, parts.allSatisfy({ $0 != nil }) else { return nil }
         values = parts.map { $0! }
     }
+
+    var defaultValueDescription: String { values.map(String.init).joined(separator: ",") }
 }
 
 /// A comma-separated list of numbers, e.g. `0.5,0.2,0.2`.
@@ -19,4 +21,6 @@ struct DoubleList: ExpressibleByArgument, Sendable {
         guard !parts.isEmpty, parts.allSatisfy({ $0 != nil }) else { return nil }
         values = parts.map { $0! }
     }
+
+    var defaultValueDescription: String { values.map { String($0) }.joined(separator: ",") }
 }

@@ -4,7 +4,7 @@ import Workflows
 
 /// The trainer's hyper-parameters, shared by `train` and the `isotropic` commands.
 struct TrainingOptions: ParsableArguments {
-    @Option(help: "Total training steps (instead of --epochs).")
+    @Option(parsing: .unconditional, help: "Total training steps (instead of --epochs).")
     var steps: Int?
 
     @Option(help: "Epochs.")

@@ -1,0 +1,33 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Messages a user meets when something is off: each names what is wrong and where to look.
+@Suite("fluosynth messages")
+struct MessageTests {
+    @Test func mistypedCommandGetsASuggestion() throws {
+        let result = try fluosynth(["generat", "spec.yaml"])
+        #expect(result.status != 0 && result.stderr.contains("unknown command 'generat' (did you mean 'generate'?)"), "\(result.stderr)")
+        #expect(try fluosynth(["help", "generate"]).status == 0)
+    }
+
+    /// A negative count is a value to refuse, not a missing one.
+    @Test func negativeCountsAreRefusedAsValues() throws {
+        let samples = try fluosynth(["generate", TestPaths.packageRoot + "/Examples/loop-microtubules.yaml", "--samples", "-5"])
+        #expect(samples.status != 0 && samples.stderr.contains("--samples must be at least 1"), "\(samples.stderr)")
+        let steps = try fluosynth(["loop", TestPaths.packageRoot + "/Examples/loop-microtubules.yaml", "--steps", "-3"])
+        #expect(steps.status != 0 && steps.stderr.contains("--steps must be at least 1"), "\(steps.stderr)")
+    }
+
+    /// A missing option of a subcommand is named with that subcommand's usage.
+    @Test func missingOptionIsNamedWithItsCommand() throws {
+        let result = try fluosynth(["deconvolve", "in.tif", "-o", "out.tif"])
+        #expect(result.status != 0 && result.stderr.contains("needs --na") && result.stderr.contains("fluosynth deconvolve"), "\(result.stderr)")
+    }
+
+    /// Defaults print as a user types them.
+    @Test func listDefaultsPrintAsTyped() throws {
+        let help = try fluosynth(["psf", "--help"]).stdout
+        #expect(help.contains("64,128,128") && !help.contains("IntList"), "\(help)")
+    }
+}
