@@ -66,8 +66,10 @@ let package = Package(
         .target(name: "Workflows", dependencies: [
             "FluoCore", "Phantoms", "Imaging", "DataIO", "Metrics", "Training", "DatasetSpec", "Calibration", "Adaptation", "Teaching",
         ]),
+        // Line-buffered standard output for the CLI (a C function: Swift 6 cannot touch `stdout`).
+        .target(name: "CLineBuffer"),
         .executableTarget(name: "fluosynth", dependencies: [
-            "Workflows", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Workflows", "CLineBuffer", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Benchmarks (timed with ContinuousClock, never in unit tests): swift run -c release fluobench --help

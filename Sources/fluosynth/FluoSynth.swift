@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLineBuffer
 import Foundation
 import Workflows
 
@@ -20,6 +21,7 @@ struct FluoSynth: ParsableCommand {
     /// a mistyped command gets the nearest one suggested.
     static func main() {
         OpenBLASRuntime.reexecWithBestCoreIfNeeded()
+        fluosynth_line_buffer_stdout()
         if let word = CommandLine.arguments.dropFirst().first, !word.hasPrefix("-") {
             let names = configuration.subcommands.compactMap { $0.configuration.commandName } + ["help"]
             if !names.contains(word) {

@@ -30,4 +30,17 @@ struct MessageTests {
         let help = try fluosynth(["psf", "--help"]).stdout
         #expect(help.contains("64,128,128") && !help.contains("IntList"), "\(help)")
     }
+
+    /// Redirected to one file (as a cluster's log), output and errors keep their order: stdout
+    /// is line-buffered.
+    @Test func redirectedOutputKeepsItsOrder() throws {
+        let folder = TestPaths.temporaryDirectory("order")
+        let log = folder + "/log.txt"
+        let command = "'\(TestPaths.executable("fluosynth"))' psf --model born-wolf --na 1.2 --wavelength 0.5 --shape 9,9 "
+            + "-o '\(folder)/psf.tif' --otf '\(folder)/psf.tif/otf.tif' > '\(log)' 2>&1"
+        _ = try Shell.run("/bin/sh", ["-c", command])
+        let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").map(String.init)
+        let wrote = lines.firstIndex { $0.hasPrefix("wrote") }, error = lines.firstIndex { $0.hasPrefix("Error") }
+        #expect(wrote != nil && error != nil && wrote! < error!, "\(lines)")
+    }
 }
