@@ -1,5 +1,6 @@
 import DataIO
 import Foundation
+import Teaching
 import Training
 
 /// The training curve of a model folder: `training.csv` (one row per epoch) and
@@ -14,34 +15,17 @@ public enum TrainCurve {
         try AtomicFile.write(Data(plot(history).utf8), to: svg)
     }
 
-    /// An SVG line plot of loss (blue) and validation loss (orange) on a log axis.
+    /// Loss and validation loss against steps on a logarithmic axis, a dot per epoch (so a
+    /// one-epoch run still shows its point), drawn by the teaching page's `LinePlot`.
     static func plot(_ history: [EpochRecord]) -> String {
-        let width = 640.0, height = 400.0, left = 70.0, right = 20.0, top = 30.0, bottom = 50.0
-        let values = history.flatMap { [$0.loss, $0.validationLoss] }.filter { $0 > 0 && $0.isFinite }
-        let low = log10(values.min() ?? 1e-3), high = log10(values.max() ?? 1)
-        let span = Swift.max(high - low, 1e-6)
-        let maxStep = Double(history.last?.step ?? 1)
-        func x(_ step: Int) -> Double { left + (width - left - right) * Double(step) / Swift.max(maxStep, 1) }
-        func y(_ value: Double) -> Double { top + (height - top - bottom) * (1 - (log10(Swift.max(value, 1e-30)) - low) / span) }
-        func line(_ key: KeyPath<EpochRecord, Double>, _ colour: String) -> String {
-            let points = history.map { String(format: "%.1f,%.1f", x($0.step), y($0[keyPath: key])) }.joined(separator: " ")
-            return "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\" points=\"\(points)\"/>"
+        let lastStep = Double(history.last?.step ?? 1)
+        func series(_ label: String, _ key: KeyPath<EpochRecord, Double>, _ colour: String) -> LinePlot.Series {
+            LinePlot.Series(label: label, colour: colour,
+                            points: history.map { (Double($0.step), $0[keyPath: key]) }.filter { $0.1 > 0 && $0.1.isFinite }, dots: true)
         }
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" font-family=\"sans-serif\" font-size=\"12\">\n"
-        svg += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
-        svg += "<text x=\"\(Int(width / 2))\" y=\"18\" text-anchor=\"middle\">training curve</text>\n"
-        svg += String(format: "<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"black\"/>\n", left, height - bottom, width - right, height - bottom)
-        svg += String(format: "<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"black\"/>\n", left, top, left, height - bottom)
-        for i in 0...4 {
-            let value = pow(10, low + span * Double(i) / 4)
-            svg += String(format: "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\">%.3g</text>\n", left - 6, y(value) + 4, value)
-            let step = Int(maxStep * Double(i) / 4)
-            svg += String(format: "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\">%d</text>\n", x(step), height - bottom + 18, step)
-        }
-        svg += "<text x=\"\(Int((left + width - right) / 2))\" y=\"\(Int(height - 10))\" text-anchor=\"middle\">step</text>\n"
-        svg += line(\.loss, "#1f77b4") + "\n" + line(\.validationLoss, "#ff7f0e") + "\n"
-        svg += "<text x=\"\(Int(width - right - 150))\" y=\"\(Int(top + 14))\" fill=\"#1f77b4\">loss</text>\n"
-        svg += "<text x=\"\(Int(width - right - 150))\" y=\"\(Int(top + 30))\" fill=\"#ff7f0e\">validation loss</text>\n"
-        return svg + "</svg>\n"
+        return LinePlot(xLabel: "training step", xRange: 0...Swift.max(lastStep, 1), panels: [LinePlot.Panel(
+            title: "training curve", yLabel: "loss (log scale)", logarithmic: true,
+            series: [series("loss", \.loss, LinePlot.palette[1]), series("validation loss", \.validationLoss, LinePlot.palette[2])])],
+            width: 640, panelHeight: 300, summary: "Training and validation loss against training steps").svg + "\n"
     }
 }
