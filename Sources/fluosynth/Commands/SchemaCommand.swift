@@ -6,6 +6,7 @@ struct SchemaCommand: ParsableCommand {
         commandName: "schema",
         abstract: "Print the JSON Schema of dataset specs (for editors' YAML language servers).",
         discussion: """
+        The repository ships it as fluosynth.schema.json (the examples point there).
         Example (VS Code with the YAML extension): write the schema with
           fluosynth schema > fluosynth.schema.json
         then start a spec with the line
