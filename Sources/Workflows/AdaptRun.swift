@@ -47,20 +47,22 @@ public enum AdaptRun {
                         trainingData: pretrained.configuration.trainingData, seed: request.options.seed, createdBy: ToolInfo.name)
             : pretrained
         let grid = CalibrateRun.cameraGrid(of: spec) ?? CameraGrid(binning: 1)
+        var noises: [SingleImageNoise] = []
         let images = try request.realImages.map { path -> RealImage in
             var image = try TIFFReader.read(path).volume().singlePlaneAsImage
             image.spacingUm = template.pixelSizeUm
             let camera = grid.apply(image)
             let noise = try SingleImageNoise(camera)
+            noises.append(noise)
             let model = noise.model(offsetADU: offset)
             log(String(format: "%@: noise slope %.4g, read variance %.3g ADU² on the %d×-binned camera grid", path, noise.gainADUPerE,
                        model.readNoiseADU * model.readNoiseADU, grid.binning))
             let haze = try DiffuseBackground(camera, noise: model).map
             return RealImage(camera: camera, haze: haze, range: pretrained.configuration.normalization.range(of: image.data))
         }
-        let first = try SingleImageNoise(images[0].camera)
-        let recorruption = Recorruption(slope: first.gainADUPerE, offsetADU: offset,
-                                        readVarianceADU: Swift.max(first.line(offset), 0))
+        // One noise model for the recorruption: the first image's (images of one camera and setting).
+        let recorruption = Recorruption(slope: noises[0].gainADUPerE, offsetADU: offset,
+                                        readVarianceADU: Swift.max(noises[0].line(offset), 0))
         let psf = try PSFFactory.render(optics, on: PSFGrid(shape: oddSquare(halfWidthUm: 0.6, pixelUm: template.pixelSizeUm[1]),
                                                            spacingUm: template.pixelSizeUm), relativeTo: spec.folder, threads: 1)
         let synthetic = try request.syntheticDataset.map {
