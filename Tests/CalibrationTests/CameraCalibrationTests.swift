@@ -15,6 +15,7 @@ struct CameraCalibrationTests {
         let image = try SyntheticScene.record(SyntheticScene.photons(), gain: gain, offset: offset, readNoiseE: readNoiseE)
         let noise = try SingleImageNoise(image)
         let model = noise.model(offsetADU: offset)
+        print(String(format: "single image: gain %.4f for %.4f, read noise %.3f e⁻ for %.3f", model.gainADUPerE, gain, model.readNoiseE, readNoiseE))
         #expect(abs(model.gainADUPerE / gain - 1) < 0.05, "gain \(model.gainADUPerE) for \(gain)")
         #expect(abs(model.readNoiseE / readNoiseE - 1) < 0.10, "read noise \(model.readNoiseE) e⁻ for \(readNoiseE)")
         #expect(abs(noise.whiteness - 1) < 0.15, "whiteness \(noise.whiteness)")
@@ -65,6 +66,8 @@ struct CameraCalibrationTests {
         let dark = try SyntheticScene.record(Volume(shape: scene.shape, spacingUm: scene.spacingUm), gain: gain, offset: offset,
                                              readNoiseE: readNoiseE, frames: 16, seed: 99)
         let model = try PhotonTransfer(frames: frames, dark: dark).model
+        print(String(format: "photon transfer: gain %.4f for %.4f, read noise %.3f e⁻ for %.3f, offset %.2f for %.2f",
+                     model.gainADUPerE, gain, model.readNoiseE, readNoiseE, model.offsetADU, offset))
         #expect(abs(model.gainADUPerE / gain - 1) < 0.05, "gain \(model.gainADUPerE) for \(gain)")
         #expect(abs(model.readNoiseE / readNoiseE - 1) < 0.10, "read noise \(model.readNoiseE) e⁻ for \(readNoiseE)")
         #expect(abs(model.offsetADU - offset) < 1, "offset \(model.offsetADU) for \(offset)")

@@ -22,6 +22,7 @@ struct ContentCalibrationTests {
         let stats = try FilamentStatistics(image, diffuse: diffuse.map, noise: Self.noise)
         let area = (512 * 0.06) * (512 * 0.06)
         let truth = scene.lengthUm / area
+        print(String(format: "filament density %.4f µm⁻¹ for %.4f; floor %.2f ADU for 40", stats.densityPerUm, truth, diffuse.floorADU))
         #expect(abs(stats.densityPerUm / truth - 1) < 0.2, "density \(stats.densityPerUm) against \(truth) µm⁻¹")
         #expect(abs(diffuse.floorADU / 40 - 1) < 0.1, "floor \(diffuse.floorADU) ADU against 40")
     }
@@ -59,6 +60,7 @@ struct ContentCalibrationTests {
         let reference = try sigma(na: 1.4, peak: 150, seed: 11)
         let twin = try sigma(na: 1.4, peak: 300, seed: 12)
         let wider = try sigma(na: 1.0, peak: 150, seed: 13)
+        print(String(format: "profile σ %.4f µm and %.4f µm (same optics), %.4f µm at NA 1.0", reference, twin, wider))
         #expect(abs(twin / reference - 1) < 0.05, "σ \(twin) µm against \(reference) µm")
         #expect(wider / reference > 1.25, "σ at NA 1.0 \(wider) µm against \(reference) µm at 1.4")
     }

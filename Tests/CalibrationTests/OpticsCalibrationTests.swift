@@ -21,6 +21,7 @@ struct OpticsCalibrationTests {
     func cutoffMatchesTheOptics(filamentPhotons: Double) throws {
         let image = try Self.image(filamentPhotons: filamentPhotons)
         let fit = try OpticalCutoff(image, nominalCutoffPerUm: Self.nominal)
+        print("optical cut-off, \(filamentPhotons) photons: \(fit.diagnosis)")
         #expect(abs(fit.ratioToNominal! - 1) < 0.10, "\(fit.diagnosis)")
         #expect(fit.isDetermined && fit.diagnosis.contains("consistent"))
         // The floor against the mean noise variance of the image (gain 2, QE 1, 1.5 e⁻ read noise).
