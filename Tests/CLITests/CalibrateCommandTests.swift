@@ -40,7 +40,7 @@ struct CalibrateCommandTests {
         }
         let html = try String(contentsOfFile: folder + "/loop/report.html", encoding: .utf8)
         #expect(html.contains("Real images") && html.contains("chosen on the synthetic validation split") && html.contains("uncertainty")
-                && html.contains("network adapted to the image"))
+                && html.contains("network adapted to the image") && html.contains("disagreement.png"))
         #expect(loop.stdout.contains("adapted "), "no scores of the adapted network: \(loop.stdout)")
         print("calibrated loop (CI-sized) on the real widefield image:\n\(loop.stdout.components(separatedBy: "real images").last ?? "")")
     }

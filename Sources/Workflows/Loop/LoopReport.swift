@@ -127,9 +127,24 @@ struct LoopReport {
                 try PNGWriter.write(Preview.image(channels: [try TIFFReader.read(path).volume()]), to: folder + "/" + name)
                 html += "<figure><img src=\"\(name)\" alt=\"\(label)\"><figcaption>\(label)</figcaption></figure>"
             }
+            if let adapted = image.files["adapted"] {
+                let name = "report/real-\(index)-disagreement.png"
+                let difference = try LoopReport.disagreement(TIFFReader.read(image.files["network"]!).volume(), TIFFReader.read(adapted).volume())
+                try PNGWriter.write(Preview.image(channels: [difference]), to: folder + "/" + name)
+                html += "<figure><img src=\"\(name)\" alt=\"disagreement\"><figcaption>|network − adapted| (each normalised)</figcaption></figure>"
+            }
             html += "</div>\n"
         }
         return html
+    }
+
+    /// Where two restorations disagree: |a − b| after each is normalised to its 0.1/99.9
+    /// percentiles (the networks' outputs are in their own units).
+    static func disagreement(_ a: Volume, _ b: Volume) -> Volume {
+        let normalisation = PercentileNormalization(low: 0.1, high: 99.9)
+        let x = normalisation.apply(a.data, range: normalisation.range(of: a.data))
+        let y = normalisation.apply(b.data, range: normalisation.range(of: b.data))
+        return Volume(shape: a.shape, spacingUm: a.spacingUm, data: zip(x, y).map { abs($0 - $1) })
     }
 
     private func escape(_ text: String) -> String {
