@@ -102,7 +102,7 @@ public final class Adapter {
         for step in 1...options.steps {
             compute.training = true
             compute.step = step
-            let (x, targets) = realBatch(root.substream("real").substream(step), training: true)
+            let (x, targets) = try realBatch(root.substream("real").substream(step), training: true)
             let value = try backpropagate(x, targets: targets, compute)
             if let synthetic, options.syntheticWeight > 0 {
                 let real = model.network.parameters.map(\.gradient)
@@ -140,7 +140,7 @@ public final class Adapter {
     /// The self-supervised loss on fixed recorrupted patches of the held-out strips.
     func heldOutLoss(_ compute: Compute) throws -> Double {
         compute.training = false
-        let (x, targets) = realBatch(RandomStream(seed: options.seed).substream("held-out"), training: false)
+        let (x, targets) = try realBatch(RandomStream(seed: options.seed).substream("held-out"), training: false)
         let outputs = Adapter.volumes(model.network.forward(x, compute).mean)
         return try loss.evaluate(outputs: outputs, targets: targets).value
     }
@@ -149,7 +149,7 @@ public final class Adapter {
     /// (ỹ − haze on the camera grid's compared region, normalised the same way). Held-out
     /// patches come from each image's bottom strip (an eighth, at least a patch high),
     /// training patches from above it.
-    func realBatch(_ stream: RandomStream, training: Bool) -> (Tensor, [Volume]) {
+    func realBatch(_ stream: RandomStream, training: Bool) throws -> (Tensor, [Volume]) {
         let side = options.patch + 2 * marginCoarse, fine = side * factor
         var inputs: [Float] = [], targets: [Volume] = []
         inputs.reserveCapacity(options.batch * fine * fine)
@@ -161,7 +161,7 @@ public final class Adapter {
             let x0 = random.integer(below: nx - side + 1)
             let patch = Adapter.crop(image.camera, y: y0, x: x0, side: side)
             let (noisy, target) = recorruption.pair(patch, stream: random.substream("recorrupt"))
-            let upsampled = (try? acquisition.onGroundTruthGrid(noisy, groundTruthShape: [fine, fine])) ?? noisy
+            let upsampled = try acquisition.onGroundTruthGrid(noisy, groundTruthShape: [fine, fine])
             let scale = 1 / Swift.max(image.range.high - image.range.low, 1e-12)
             inputs += upsampled.data.map { ($0 - image.range.low) * scale }
             let haze = Adapter.crop(image.haze, y: y0, x: x0, side: side)

@@ -53,25 +53,24 @@ struct RealImageRestoration {
         }
         input.spacingUm = spec.template.pixelSizeUm
         let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-        let files = ["input": "\(folder)/real/\(name)-input.tif", "network": "\(folder)/real/\(name)-network.tif",
+        var files = ["input": "\(folder)/real/\(name)-input.tif", "network": "\(folder)/real/\(name)-network.tif",
                      "richardson-lucy": "\(folder)/real/\(name)-richardson-lucy.tif"]
         try TIFFWriter.write(input, to: files["input"]!)
         let prediction = try predictor.predict([input])
         try TIFFWriter.write(prediction.mean[0], to: files["network"]!)
-        var all = files
         if let scale = prediction.scale?[0] {
-            all["scale"] = "\(folder)/real/\(name)-scale.tif"
-            try TIFFWriter.write(scale, to: all["scale"]!)
+            files["scale"] = "\(folder)/real/\(name)-scale.tif"
+            try TIFFWriter.write(scale, to: files["scale"]!)
         }
         try TIFFWriter.write(try DeconvolveRun.restore(input, with: baseline, relativeTo: spec.folder, threads: threads), to: files["richardson-lucy"]!)
         if let adapted {
-            all["adapted"] = "\(folder)/real/\(name)-adapted.tif"
-            try TIFFWriter.write(try adapted.predict([input]).mean[0], to: all["adapted"]!)
+            files["adapted"] = "\(folder)/real/\(name)-adapted.tif"
+            try TIFFWriter.write(try adapted.predict([input]).mean[0], to: files["adapted"]!)
         }
-        guard let reference else { return (all, nil) }
+        guard let reference else { return (files, nil) }
         let report = try EvaluateRun.run(groundTruth: reference, sets: ["input", "richardson-lucy", "network", "adapted"].compactMap { name in
-            all[name].map { EvaluationSet(name: name, path: $0) }
+            files[name].map { EvaluationSet(name: name, path: $0) }
         }, threads: threads)
-        return (all, report)
+        return (files, report)
     }
 }
