@@ -13,7 +13,7 @@ import PackageDescription
 ///
 /// - `FluoCore`: volumes (z, y, x; spacing in µm), random streams, FFT plans, percentiles.
 /// - `Phantoms`: ground truth. `Imaging`: PSFs and the stages of a microscope.
-/// - `DataIO`: file formats, one folder each (TIFF, PNG, NPZ, the pair layout).
+/// - `DataIO`: file formats, one folder each (TIFF, PNG, NPZ, ONNX, bioimage.io, the pair layout).
 /// - `Metrics`: the CARE evaluation protocol, spectra, FRC, decorrelation.
 /// - `DatasetSpec`: the YAML document that composes the stages' parameter types.
 /// - `Training`: layers, networks, optimisation, data and model folders on OpenBLAS.
@@ -41,6 +41,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // System libraries (Debian: libfftw3-dev libtiff-dev libopenblas-dev libpng-dev pkg-config).
@@ -54,7 +55,10 @@ let package = Package(
             "FluoCore", .product(name: "Numerics", package: "swift-numerics"),
         ]),
         .target(name: "Phantoms", dependencies: ["FluoCore"]),
-        .target(name: "DataIO", dependencies: ["FluoCore", "CTIFF", "CPNG", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .target(name: "DataIO", dependencies: [
+            "FluoCore", "CTIFF", "CPNG", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "Yams", package: "Yams"),
+        ]),
         .target(name: "Metrics", dependencies: ["FluoCore"]),
         .target(name: "Training", dependencies: ["FluoCore", "DataIO", "COpenBLAS"]),
         .target(name: "DatasetSpec", dependencies: [
@@ -81,7 +85,10 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "FluoCoreTests", dependencies: ["FluoCore"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "FluoCore", "Workflows", "DataIO", "TestSupport"]),
-        .testTarget(name: "DataIOTests", dependencies: ["DataIO", "FluoCore", "CTIFF", "TestSupport"]),
+        .testTarget(name: "DataIOTests", dependencies: [
+            "DataIO", "FluoCore", "CTIFF", "TestSupport", .product(name: "Yams", package: "Yams"),
+            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        ]),
         .testTarget(name: "DatasetSpecTests", dependencies: ["DatasetSpec", "FluoCore", "Imaging", "Phantoms", "TestSupport"]),
         .testTarget(name: "PhantomsTests", dependencies: ["Phantoms", "FluoCore", "TestSupport"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "FluoCore", "TestSupport"]),

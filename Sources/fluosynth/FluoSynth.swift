@@ -14,7 +14,7 @@ struct FluoSynth: ParsableCommand {
         Lengths are in µm and axes are ordered z, y, x.
         """,
         version: ToolInfo.version,
-        subcommands: [GenerateCommand.self, CalibrateCommand.self, AdaptCommand.self, PhantomCommand.self, PSFCommand.self, DegradeCommand.self, SchemaCommand.self, MergeCommand.self, TrainCommand.self, PredictCommand.self, IsotropicCommand.self, LoopCommand.self, EvaluateCommand.self, DeconvolveCommand.self, ResolutionCommand.self, ExplainCommand.self]
+        subcommands: [GenerateCommand.self, CalibrateCommand.self, AdaptCommand.self, PhantomCommand.self, PSFCommand.self, DegradeCommand.self, SchemaCommand.self, MergeCommand.self, TrainCommand.self, PredictCommand.self, ExportCommand.self, IsotropicCommand.self, LoopCommand.self, EvaluateCommand.self, DeconvolveCommand.self, ResolutionCommand.self, ExplainCommand.self]
     )
 
     /// Restarts with the right OpenBLAS kernels first when the library misdetected the CPU;

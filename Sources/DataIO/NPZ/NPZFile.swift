@@ -1,28 +1,23 @@
 import FluoCore
 import Foundation
-import ZIPFoundation
 
 /// NumPy `.npz` archives: a ZIP file of `.npy` arrays named `<key>.npy` (`np.savez`, stored,
 /// and `np.savez_compressed`, deflated; ZIP64 for entries over 4 GiB), through ZIPFoundation.
 public enum NPZFile {
     /// Every array in the archive, by key (the entry name without `.npy`).
     public static func read(_ path: String) throws -> [String: NumpyArray] {
-        guard FileManager.default.fileExists(atPath: path) else { throw NPZError.unreadable(path, "no such file") }
-        let archive: Archive
+        let files: [(name: String, data: Data)]
         do {
-            archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
-        } catch {
-            throw NPZError.unreadable(path, "not a ZIP archive (\(error))")
+            files = try ZipReader.files(path) { $0.hasSuffix(".npy") }
+        } catch let error as DataIOError {
+            switch error {
+            case let .cannotOpen(_, reason), let .corrupt(_, reason): throw NPZError.unreadable(path, reason)
+            default: throw error
+            }
         }
         var arrays: [String: NumpyArray] = [:]
-        for entry in archive where entry.type == .file && entry.path.hasSuffix(".npy") {
-            var data = Data(capacity: Int(entry.uncompressedSize))
-            do {
-                _ = try archive.extract(entry, bufferSize: 1 << 20) { chunk in data.append(chunk) }
-            } catch {
-                throw NPZError.unreadable(path, "entry \(entry.path) is damaged (\(error))")
-            }
-            let key = String(entry.path.dropLast(4))
+        for (name, data) in files {
+            let key = String(name.dropLast(4))
             do {
                 arrays[key] = try NPYFormat.decode(data, name: key)
             } catch let NPZError.badArray(name, reason) {
@@ -34,30 +29,9 @@ public enum NPZFile {
 
     /// Writes `arrays` (in order) as an uncompressed archive, atomically (temporary name, then rename).
     public static func write(_ arrays: [(key: String, array: NumpyArray)], to path: String) throws {
-        try AtomicFile.write(to: path) { temporary in
-            let archive: Archive
-            do {
-                archive = try Archive(url: URL(fileURLWithPath: temporary), accessMode: .create)
-            } catch {
-                throw DataIOError.writeFailed(path, "cannot create the archive (\(error))")
-            }
-            for (key, array) in arrays {
-                let header = NPYFormat.header(for: array), body = NPYFormat.body(for: array)
-                let total = header.count + body.count
-                do {
-                    try archive.addEntry(with: key + ".npy", type: .file, uncompressedSize: Int64(total),
-                                         modificationDate: Date(timeIntervalSince1970: 315_532_800),
-                                         compressionMethod: .none, bufferSize: 1 << 20) { position, size in
-                        let start = Int(position), end = start + size
-                        if end <= header.count { return header.subdata(in: start ..< end) }
-                        if start >= header.count { return body.subdata(in: start - header.count ..< end - header.count) }
-                        return header.subdata(in: start ..< header.count) + body.subdata(in: 0 ..< end - header.count)
-                    }
-                } catch {
-                    throw DataIOError.writeFailed(path, "cannot add \(key).npy (\(error))")
-                }
-            }
-        }
+        try ZipWriter.write(arrays.map { key, array in
+            ZipWriter.Entry(name: key + ".npy", parts: [NPYFormat.header(for: array), NPYFormat.body(for: array)])
+        }, to: path)
     }
 }
 

@@ -40,6 +40,9 @@ public struct NumpyArray: Equatable, Sendable {
 
     /// Number of elements (1 for a 0-d array).
     public var count: Int { shape.reduce(1, *) }
+
+    /// The array as the bytes of a `.npy` file (`np.save`).
+    public var npyFile: Data { NPYFormat.header(for: self) + NPYFormat.body(for: self) }
 }
 
 /// Encoding and decoding of single `.npy` files.

@@ -22,9 +22,10 @@ public struct Predictor {
     /// images for 2-D models, (z, y, x) stacks for 3-D models). Returns the mean per output
     /// channel and, for probabilistic models, the scale. `ranges` gives the normalisation
     /// range per channel (e.g. one range for every slice of a stack); by default each image's
-    /// own percentiles.
+    /// own percentiles. With `normalizedOutput` the outputs stay in the network's units (the
+    /// normalised input's), as a bioimage.io consumer gets them.
     public func predict(_ channels: [Volume], ranges given: [(low: Float, high: Float)]? = nil,
-                        tiles: [Int]? = nil, overlap: Int? = nil) throws -> (mean: [Volume], scale: [Volume]?) {
+                        tiles: [Int]? = nil, overlap: Int? = nil, normalizedOutput: Bool = false) throws -> (mean: [Volume], scale: [Volume]?) {
         let architecture = model.configuration.architecture
         guard channels.count == architecture.inChannels else {
             throw TrainingError.options("the model takes \(architecture.inChannels) channel(s), the image has \(channels.count)")
@@ -50,7 +51,7 @@ public struct Predictor {
         let (mean, scale) = predictTiled(input, tiles: tiles, margin: margin)
         let spacing = channels[0].spacingUm
         // Outputs return to the input's units when channels correspond (CSBDeep: n_in == n_out).
-        let denormalize = architecture.inChannels == architecture.outChannels
+        let denormalize = !normalizedOutput && architecture.inChannels == architecture.outChannels
         func volumes(_ tensor: Tensor, scaleOnly: Bool) -> [Volume] {
             (0..<tensor.channels).map { c in
                 let range = denormalize ? ranges[c] : (low: Float(0), high: Float(1))

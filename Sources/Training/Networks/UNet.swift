@@ -13,14 +13,14 @@ import FluoCore
 /// normalisation (after each convolution) and dropout (after each block) as in CSBDeep.
 public final class UNet {
     public let configuration: UNetConfiguration
-    private let down: [[ConvolutionBlock]]
-    private let pools: [MaxPool]
-    private let middle: [ConvolutionBlock]
+    let down: [[ConvolutionBlock]]
+    let pools: [MaxPool]
+    let middle: [ConvolutionBlock]
     private let upsamples: [Upsample]
     private let concatenations: [Concatenation]
-    private let up: [[ConvolutionBlock]]
-    private let head: Convolution
-    private let scaleHead: Convolution?
+    let up: [[ConvolutionBlock]]
+    let head: Convolution
+    let scaleHead: Convolution?
     private let softplus = Softplus()
     private var skips: [Tensor] = []
     private var scaleInputGradient: Tensor?

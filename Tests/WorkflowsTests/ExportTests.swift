@@ -1,0 +1,89 @@
+import DataIO
+import FluoCore
+import Foundation
+import Testing
+import TestSupport
+@testable import Training
+@testable import Workflows
+
+/// `fluosynth export` against the bioimage.io ecosystem: bioimageio.core validates each
+/// package and reproduces its test outputs with ONNX Runtime, and ONNX Runtime's prediction
+/// of a whole image equals `fluosynth predict`'s within 1e-4.
+@Suite struct ExportTests {
+    /// A model folder with every parameter drawn at random (so batch-normalisation statistics,
+    /// biases and the scale head all matter), and a sample image of `shape`.
+    static func modelFolder(_ architecture: UNetConfiguration, shape: [Int], seed: UInt64) throws -> (folder: String, sample: String) {
+        let folder = TestPaths.temporaryDirectory("export")
+        let model = CAREModel(architecture: architecture, normalization: PercentileNormalization(low: 2, high: 99.5),
+                              loss: architecture.probabilistic ? .laplace : .mae, patch: shape,
+                              trainingData: .init(description: "random", hash: "0", normalizedOnLoading: true, pairs: 0),
+                              seed: seed, createdBy: "test")
+        var random = RandomStream(seed: seed).substream("parameters")
+        for parameter in model.network.parameters {
+            let positive = parameter.name.hasSuffix("moving_variance") || parameter.name.hasSuffix("gamma")
+            parameter.value = parameter.value.indices.map { i in
+                let u = Float(random.uniform())
+                return positive ? 0.5 + u : parameter.name.hasSuffix(".weight") ? (u - 0.5) * 0.2 : (u - 0.5) * 0.5
+            }
+        }
+        let store = ModelStore(directory: folder + "/model")
+        try FileManager.default.createDirectory(atPath: store.directory, withIntermediateDirectories: true)
+        try store.saveConfiguration(model.configuration)
+        try store.saveWeights(model, .best)
+        let values = (0..<shape.reduce(1, *)).map { _ in Float(100 + 900 * random.uniform()) }
+        let spacing = shape.count == 3 ? [0.3, 0.1, 0.1] : [0.065, 0.065]
+        let sample = folder + "/sample.tif"
+        try TIFFWriter.write(Volume(shape: shape, spacingUm: spacing, data: values), to: sample)
+        return (folder, sample)
+    }
+
+    static let cases: [(String, UNetConfiguration, [Int])] = [
+        ("2-D", UNetConfiguration(dimensions: 2, depth: 2, firstFilters: 8), [64, 48]),
+        ("2-D probabilistic, batch norm", UNetConfiguration(dimensions: 2, depth: 1, firstFilters: 8, kernelSize: 3, probabilistic: true, batchNorm: true), [40, 56]),
+        ("3-D", UNetConfiguration(dimensions: 3, depth: 1, firstFilters: 4), [8, 32, 24]),
+    ]
+
+    @Test(.enabled(if: PythonReference.isAvailable), arguments: 0..<3)
+    func packagePassesBioimageioAndMatchesPredict(_ index: Int) throws {
+        let (label, architecture, shape) = Self.cases[index]
+        let (folder, sample) = try Self.modelFolder(architecture, shape: shape, seed: UInt64(10 + index))
+        let package = folder + "/model.bioimageio.zip"
+        var request = ExportRequest(modelDirectory: folder + "/model", sample: sample, output: package)
+        request.threads = 2
+        try ExportRun.run(request) { _ in }
+
+        var predict = PredictRequest(modelDirectory: folder + "/model", input: sample, output: folder + "/predicted.tif")
+        predict.threads = 2
+        try PredictRun.run(predict) { _ in }
+        let arguments = [package, sample, folder + "/predicted.tif"] + (architecture.probabilistic ? [folder + "/predicted-scale.tif"] : [])
+        let report = try PythonReference.run("bioimageio_check.py", arguments)
+        print("export \(label): \(report.trimmingCharacters(in: .whitespacesAndNewlines))")
+        #expect(report.contains("\"status\": \"passed\""))
+    }
+
+    /// The package's description names every file it holds, with the model's normalisation
+    /// and the sample's pixel size; a non-.zip output is refused before any work.
+    @Test func packageDescribesTheModel() throws {
+        let (folder, sample) = try Self.modelFolder(Self.cases[2].1, shape: [8, 32, 24], seed: 3)
+        let package = folder + "/m.bioimageio.zip"
+        var request = ExportRequest(modelDirectory: folder + "/model", sample: sample, output: package)
+        request.threads = 1
+        try ExportRun.run(request) { _ in }
+        let files = Dictionary(try ZipReader.files(package).map { ($0.name, $0.data) }, uniquingKeysWith: { a, _ in a })
+        #expect(Set(files.keys) == ["rdf.yaml", "weights.onnx", "test_input.npy", "test_output_mean.npy", "sample_input.tif",
+                                 "sample_output_mean.tif", "cover.png", "README.md", "config.json"])
+        let rdf = String(decoding: files["rdf.yaml"] ?? Data(), as: UTF8.self)
+        for line in ["min_percentile: 2", "max_percentile: 99.5", "scale: 0.3", "scale: 0.1", "opset_version: 17", "format_version: '0.5.4'"] {
+            #expect(rdf.contains(line), "rdf.yaml lacks '\(line)'")
+        }
+        // Test tensors: the sample's centre, each axis the largest power of two that fits.
+        let arrays = try NPZFile.read(package)
+        let image = try TIFFReader.read(sample).volume()
+        #expect(arrays["test_input"]?.shape == [1, 1, 8, 32, 16] && arrays["test_output_mean"]?.shape == [1, 1, 8, 32, 16])
+        #expect(arrays["test_input"]?.values == image.region(origin: [0, 0, 4], size: [8, 32, 16]).data)
+
+        request.output = folder + "/m.onnx"
+        #expect(throws: TrainingError.self) { try ExportRun.run(request) { _ in } }
+        #expect(!FileManager.default.fileExists(atPath: request.output))
+    }
+}
