@@ -8,6 +8,9 @@ public struct OutputSpec: Codable, Equatable, Sendable {
         /// `<dir>/<split>/GT/<id>.tif` and `<dir>/<split>/<condition>/<id>.tif` (CSBDeep's
         /// `RawData.from_folder` layout) with ImageJ metadata.
         case tiff
+        /// The same layout as `<id>.ome.tif` with OME-XML (pixel sizes in µm, channel names),
+        /// for Bio-Formats, QuPath and napari; instead of `tiff`.
+        case omeTiff = "ome-tiff"
         /// `<dir>/<split>/<condition>.npz` with `X`, `Y`, `axes` (csbdeep.io.load_training_data).
         case npz
         /// PNG previews: input | ground truth per sample, and a contact sheet.
@@ -17,8 +20,9 @@ public struct OutputSpec: Codable, Equatable, Sendable {
     /// Output folder (relative to the working directory); `--out` overrides it; empty
     /// (the default) means `out/<spec name>`.
     public var directory: String
-    /// Default: tiff, npz and previews.
+    /// Default: tiff, npz and previews (`defaultFormats`).
     public var formats: [Format]
+    public static let defaultFormats: [Format] = [.tiff, .npz, .previews]
     /// Sample type of the TIFFs (npz arrays are always float32).
     public var dtype: TIFFSampleType
     /// Fractions of samples for training, validation and test (summing to 1).
@@ -33,7 +37,7 @@ public struct OutputSpec: Codable, Equatable, Sendable {
     /// expect (default false: inputs keep the camera's grid).
     public var inputOnGroundTruthGrid: Bool
 
-    public init(directory: String = "", formats: [Format] = Format.allCases, dtype: TIFFSampleType = .float32,
+    public init(directory: String = "", formats: [Format] = OutputSpec.defaultFormats, dtype: TIFFSampleType = .float32,
                 split: Split = Split(), previews: Int = 8, npzNormalization: PercentileNormalization? = PercentileNormalization(),
                 inputOnGroundTruthGrid: Bool = false) {
         self.directory = directory
@@ -55,7 +59,7 @@ public struct OutputSpec: Codable, Equatable, Sendable {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         directory = try c.decodeIfPresent(String.self, forKey: .directory) ?? ""
-        formats = try c.decodeIfPresent([Format].self, forKey: .formats) ?? Format.allCases
+        formats = try c.decodeIfPresent([Format].self, forKey: .formats) ?? OutputSpec.defaultFormats
         dtype = try c.decodeIfPresent(TIFFSampleType.self, forKey: .dtype) ?? .float32
         split = try c.decodeIfPresent(Split.self, forKey: .split) ?? Split()
         previews = try c.decodeIfPresent(Int.self, forKey: .previews) ?? 8
@@ -80,8 +84,16 @@ public struct OutputSpec: Codable, Equatable, Sendable {
         try c.encode(inputOnGroundTruthGrid, forKey: .inputOnGroundTruthGrid)
     }
 
+    /// Whether the pair images stay in the dataset (TIFF or OME-TIFF).
+    public var keepsImages: Bool { formats.contains(.tiff) || formats.contains(.omeTiff) }
+
+    /// The pair images' extension: `ome.tif` for OME-TIFF, else `tif`.
+    public var imageExtension: String { formats.contains(.omeTiff) ? "ome.tif" : "tif" }
+
     public func validate() throws {
         try check(!formats.isEmpty, "formats", "needs at least one of \(Format.allCases.map(\.rawValue).joined(separator: ", "))")
+        try check(!(formats.contains(.tiff) && formats.contains(.omeTiff)), "formats",
+                  "has both tiff and ome-tiff: they are the same images with ImageJ or OME metadata; choose one")
         try check(previews >= 0, "previews", "must be ≥ 0, got \(previews)")
         try nested("split.") { try split.validate() }
         if let npzNormalization {

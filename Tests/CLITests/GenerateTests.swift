@@ -1,3 +1,4 @@
+import DataIO
 import Foundation
 import Testing
 import TestSupport
@@ -75,6 +76,33 @@ struct GenerateTests {
             let gt = try #require(report.tiff["train/GT/000000.tif"])
             #expect(gt.shape == [24, 2, 96, 96] && gt.axes == "ZCYX" && gt.spacing == 0.3)
         }
+    }
+
+    /// `formats: [ome-tiff]`: the pairs are `<id>.ome.tif` with OME-XML that ome-types
+    /// validates (sizes in µm, channels named after GT and the condition), the npz files are
+    /// made from them, and asking for both tiff and ome-tiff is refused before any work.
+    @Test func omeTIFFDatasets() throws {
+        let folder = TestPaths.temporaryDirectory("ome-dataset")
+        let spec = try String(contentsOfFile: Self.example("denoise-3d"), encoding: .utf8)
+            .replacingOccurrences(of: "  directory: out/denoise-3d", with: "  formats: [ome-tiff, npz]")
+        try spec.write(toFile: folder + "/ome.yaml", atomically: true, encoding: .utf8)
+        let result = try fluosynth(["generate", folder + "/ome.yaml", "--samples", "3", "--out", folder + "/out", "--quiet"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let gt = folder + "/out/train/GT/000000.ome.tif", low = folder + "/out/train/low/000000.ome.tif"
+        #expect(FileManager.default.fileExists(atPath: gt) && FileManager.default.fileExists(atPath: folder + "/out/train/low.npz"))
+        #expect(!FileManager.default.fileExists(atPath: folder + "/out/train/GT/000000.tif"))
+        let image = try TIFFReader.read(low)
+        #expect(image.metadata.source == .ome && image.metadata.channelNames == ["low 0", "low 1"] && image.metadata.slices == 24)
+        if PythonReference.isAvailable {
+            let report = try PythonReference.run("tiff_check.py", ["ome", gt])
+            #expect(report.contains("\"axes\": \"ZCYX\"") && report.contains("\"channels\": [\"GT 0\", \"GT 1\"]"), "\(report)")
+            #expect(report.contains("\"physical\": [0.1, 0.1, 0.3]"), "\(report)")
+        }
+
+        try spec.replacingOccurrences(of: "[ome-tiff, npz]", with: "[tiff, ome-tiff]").write(toFile: folder + "/both.yaml", atomically: true, encoding: .utf8)
+        let both = try fluosynth(["generate", folder + "/both.yaml", "--samples", "2", "--out", folder + "/both", "--quiet"])
+        #expect(both.status != 0 && both.stderr.contains("output.formats") && both.stderr.contains("choose one"), "\(both.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/both"))
     }
 
     @Test func sameBytesForAnyThreadCount() throws {

@@ -6,8 +6,8 @@ import TestSupport
 
 @Suite("TIFF")
 struct TIFFTests {
-    static func random(_ shape: [Int], spacing: [Double]) -> Volume {
-        var rng = RandomStream(seed: 5)
+    static func random(_ shape: [Int], spacing: [Double], seed: UInt64 = 5) -> Volume {
+        var rng = RandomStream(seed: seed)
         return Volume(shape: shape, spacingUm: spacing, data: (0..<shape.reduce(1, *)).map { _ in Float(rng.normal()) * 1e3 })
     }
 
@@ -84,6 +84,25 @@ struct TIFFTests {
         #expect(ij.channels == 2 && ij.slices == 12 && ij.zStepUm == 0.25)
         let ome = ImageMetadata.parse(description: #"<OME><Image><Pixels SizeC="1" SizeZ="60" SizeT="1" PhysicalSizeX="0.26" PhysicalSizeY="0.26" PhysicalSizeZ="290" PhysicalSizeZUnit="nm"/></Image></OME>"#)
         #expect(ome.slices == 60 && ome.zStepUm == 0.29 && ome.pixelSizeUm?.x == 0.26)
+        #expect(ome.pageOrder == "CZT" && ome.channelNames.isEmpty)
+        let other = ImageMetadata.parse(description: #"<OME><Image><Pixels DimensionOrder="XYZTC" SizeC="2"><Channel ID="Channel:0:0" Name="DAPI"/><Channel Name="G&amp;FP" ID="c1"/></Pixels></Image></OME>"#)
+        #expect(other.pageOrder == "ZTC" && other.channelNames == ["DAPI", "G&FP"])
+    }
+
+    /// A `.ome.tif` path gets OME-XML (not ImageJ's text) and reads back with its channels,
+    /// slices, frames, spacing and channel names.
+    @Test func omeTIFFRoundTrip() throws {
+        let folder = TestPaths.temporaryDirectory("ome")
+        let frames = (0..<2).map { t in (0..<3).map { c in Self.random([4, 8, 6], spacing: [0.25, 0.05, 0.04], seed: UInt64(10 * t + c)) } }
+        let path = folder + "/sample.ome.tif"
+        try TIFFWriter.write(hyperstack: frames, to: path, channelNames: ["GT", "low", "high"])
+        let image = try TIFFReader.read(path)
+        #expect(image.metadata.source == .ome && image.metadata.channelNames == ["GT", "low", "high"])
+        #expect(image.metadata.channels == 3 && image.metadata.slices == 4 && image.metadata.frames == 2)
+        #expect(image.spacingUm.map { ($0 * 1e6).rounded() / 1e6 } == [0.25, 0.05, 0.04])
+        let read = try image.hyperstack()
+        #expect(read.count == 2 && read.indices.allSatisfy { t in read[t].map(\.data) == frames[t].map(\.data) })
+        #expect(OMEXML.imageName(path) == "sample" && OMEXML.imageName("/a/B.OME.TIFF") == "B" && !OMEXML.isOMETIFF("a.tif"))
     }
 }
 
@@ -134,6 +153,41 @@ struct TIFFInteropTests {
         #expect(hyper.count == 2 && hyper[0].count == 4 && hyper[0][0].shape == [3, 37, 41])
         // Frame 1, channel 2, slice 1 is plane (1·3 + 1)·4 + 2 = 18 of the TZC-ordered planes.
         #expect(hyper[1][2][1, 0, 0] == expected(18, 0, 0))
+        // OME-TIFF with DimensionOrder XYZCT: channel c, slice z is plane c·3 + z.
+        let ome = try TIFFReader.read(folder + "/czyx.ome.tif")
+        #expect(ome.metadata.pageOrder == "ZCT" && ome.metadata.channelNames == ["DAPI", "GFP"])
+        let channels = try ome.hyperstack()[0]
+        #expect(channels.count == 2 && channels[1].shape == [3, 37, 41] && channels[1][2, 0, 0] == expected(5, 0, 0))
+        #expect(abs(channels[0].spacingUm[0] - 0.4) < 1e-9 && abs(channels[0].spacingUm[2] - 0.1) < 1e-9)
+    }
+
+    struct OMEReport: Decodable {
+        var is_ome: Bool
+        var axes: String
+        var shape: [Int]
+        var dimension_order: String
+        var sizes: [Int]
+        var physical: [Double?]
+        var units: [String]
+        var channels: [String]
+        var type: String
+    }
+
+    /// tifffile and ome-types (validating against the OME schema) read our OME-TIFFs with
+    /// their axes, sizes in µm and channel names.
+    @Test func omeTypesAndTifffileReadOurOMETIFFs() throws {
+        let folder = TestPaths.temporaryDirectory("ome-interop")
+        let channels = (0..<2).map { TIFFTests.random([5, 12, 10], spacing: [0.3, 0.065, 0.065], seed: UInt64($0)) }
+        try TIFFWriter.write(hyperstack: [channels], to: folder + "/zc.ome.tif", channelNames: ["GT", "wide & field"])
+        try TIFFWriter.write(channels[0].plane(0).map { abs($0) * 100 }, to: folder + "/plane.ome.tif", as: .uint16, channelNames: ["low"])
+        let reports = try PythonReference.run("tiff_check.py", ["ome", folder + "/zc.ome.tif", folder + "/plane.ome.tif"])
+            .split(separator: "\n").map { try JSONDecoder().decode(OMEReport.self, from: Data($0.utf8)) }
+        let stack = reports[0], plane = reports[1]
+        #expect(stack.is_ome && stack.axes == "ZCYX" && stack.shape == [5, 2, 12, 10], "\(stack)")
+        #expect(stack.dimension_order == "XYCZT" && stack.sizes == [10, 12, 5, 2, 1] && stack.type == "float")
+        #expect(zip(stack.physical, [0.065, 0.065, 0.3]).allSatisfy { abs(($0 ?? 0) - $1) < 1e-6 } && stack.units == ["µm", "µm"])
+        #expect(stack.channels == ["GT", "wide & field"])
+        #expect(plane.is_ome && plane.shape == [12, 10] && plane.type == "uint16" && plane.channels == ["low"] && plane.physical[2] == nil, "\(plane)")
     }
 
     /// Real data from `../shared/data`, where this checkout has it.

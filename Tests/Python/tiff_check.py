@@ -6,6 +6,11 @@
     tiff_check.py variants DIR       writes files as microscopes, Fiji and tifffile do
                                      (byte orders, bit depths, tiles, compression) whose
                                      sample (z, y, x) holds (z*7 + y*3 + x) % 251.
+    tiff_check.py ome FILE...        prints one JSON line per OME-TIFF: what tifffile makes of
+                                     it (OME or not, series axes and shape) and what ome-types
+                                     reads from its OME-XML, validated against the OME schema
+                                     (dimension order, sizes, physical sizes and units,
+                                     channel names, pixel type).
 """
 import json
 import os
@@ -58,6 +63,30 @@ def variants(folder):
     tifffile.imwrite(f"{folder}/uint16-2d.tif", pattern((1, 37, 41), np.uint16)[0])
     hyper = pattern((2 * 3 * 4, 37, 41), np.uint16).reshape(2, 3, 4, 37, 41)  # T, Z, C, Y, X
     tifffile.imwrite(f"{folder}/hyperstack-tzcyx.tif", hyper, imagej=True, metadata={"axes": "TZCYX"})
+    # OME-TIFF with the channel slower than z (DimensionOrder XYZCT), as Bio-Formats often writes.
+    ome = pattern((2 * 3, 37, 41), np.uint16).reshape(2, 3, 37, 41)  # C, Z, Y, X
+    tifffile.imwrite(f"{folder}/czyx.ome.tif", ome, ome=True,
+                     metadata={"axes": "CZYX", "PhysicalSizeX": 0.1, "PhysicalSizeY": 0.1, "PhysicalSizeZ": 0.4,
+                               "Channel": {"Name": ["DAPI", "GFP"]}})
+
+
+def ome(path):
+    import ome_types
+
+    with tifffile.TiffFile(path) as tif:
+        series = tif.series[0]
+        report = {"is_ome": tif.is_ome, "axes": series.axes, "shape": list(series.shape)}
+    metadata = ome_types.from_tiff(path, validate=True)
+    pixels = metadata.images[0].pixels
+    report.update({
+        "dimension_order": pixels.dimension_order.value,
+        "sizes": [pixels.size_x, pixels.size_y, pixels.size_z, pixels.size_c, pixels.size_t],
+        "physical": [pixels.physical_size_x, pixels.physical_size_y, pixels.physical_size_z],
+        "units": [pixels.physical_size_x_unit.value, pixels.physical_size_z_unit.value],
+        "channels": [c.name for c in pixels.channels],
+        "type": pixels.type.value,
+    })
+    return report
 
 
 if __name__ == "__main__":
@@ -66,3 +95,6 @@ if __name__ == "__main__":
             print(json.dumps(describe(path)))
     elif sys.argv[1] == "variants":
         variants(sys.argv[2])
+    elif sys.argv[1] == "ome":
+        for path in sys.argv[2:]:
+            print(json.dumps(ome(path)))

@@ -2,7 +2,7 @@ import Foundation
 
 /// Where a dataset's files go, in CSBDeep's `RawData.from_folder` layout:
 ///
-///     <root>/<split>/GT/<id>.tif            ground truth
+///     <root>/<split>/GT/<id>.tif            ground truth (`.ome.tif` for OME-TIFF datasets)
 ///     <root>/<split>/<condition>/<id>.tif   input of one acquisition condition
 ///     <root>/<split>/<condition>.npz        X (inputs), Y (ground truth), axes
 ///     <root>/manifest.json                  spec, hash and every drawn parameter
@@ -13,14 +13,19 @@ import Foundation
 /// `<condition>.shard-I-of-N.npz` until `fluosynth merge` joins them.
 public struct PairLayout: Sendable {
     public let root: String
+    /// Extension of the pair images: `tif`, or `ome.tif` for OME-TIFF.
+    public let imageExtension: String
 
-    public init(root: String) { self.root = root }
+    public init(root: String, imageExtension: String = "tif") {
+        self.root = root
+        self.imageExtension = imageExtension
+    }
 
     /// The id of sample `index`, zero-padded to six digits so files sort in sample order.
     public static func id(_ index: Int) -> String { String(format: "%06d", index) }
 
-    public func groundTruth(split: String, id: String) -> String { "\(root)/\(split)/GT/\(id).tif" }
-    public func input(split: String, condition: String, id: String) -> String { "\(root)/\(split)/\(condition)/\(id).tif" }
+    public func groundTruth(split: String, id: String) -> String { "\(root)/\(split)/GT/\(id).\(imageExtension)" }
+    public func input(split: String, condition: String, id: String) -> String { "\(root)/\(split)/\(condition)/\(id).\(imageExtension)" }
     public func npz(split: String, condition: String, shard: Shard?) -> String {
         "\(root)/\(split)/\(condition)\(shard.map { "." + $0.tag } ?? "").npz"
     }

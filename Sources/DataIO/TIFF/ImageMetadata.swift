@@ -15,6 +15,11 @@ public struct ImageMetadata: Equatable, Sendable {
     public var pixelSizeUm: (y: Double, x: Double)?
     /// Whether the description was ImageJ's, OME's, or neither.
     public var source: Source = .none
+    /// The order of the pages, fastest-varying axis first, among channel (C), slice (Z)
+    /// and frame (T): ImageJ's is always CZT; OME's `DimensionOrder` XY… gives the rest.
+    public var pageOrder = "CZT"
+    /// Channel names (OME `Channel Name`), empty when the file has none.
+    public var channelNames: [String] = []
 
     public enum Source: String, Sendable { case imagej, ome, none }
 
@@ -22,6 +27,7 @@ public struct ImageMetadata: Equatable, Sendable {
 
     public static func == (a: ImageMetadata, b: ImageMetadata) -> Bool {
         a.channels == b.channels && a.slices == b.slices && a.frames == b.frames && a.zStepUm == b.zStepUm
+            && a.pageOrder == b.pageOrder && a.channelNames == b.channelNames
             && a.pixelSizeUm?.y == b.pixelSizeUm?.y && a.pixelSizeUm?.x == b.pixelSizeUm?.x && a.source == b.source
     }
 
@@ -48,11 +54,19 @@ public struct ImageMetadata: Equatable, Sendable {
             func attribute(_ name: String) -> String? {
                 guard let range = description.range(of: " \(name)=\"") else { return nil }
                 let rest = description[range.upperBound...]
-                return rest.firstIndex(of: "\"").map { String(rest[..<$0]) }
+                return rest.firstIndex(of: "\"").map { OMEXML.unescaped(String(rest[..<$0])) }
             }
             metadata.channels = attribute("SizeC").flatMap { Int($0) } ?? 1
             metadata.slices = attribute("SizeZ").flatMap { Int($0) } ?? 1
             metadata.frames = attribute("SizeT").flatMap { Int($0) } ?? 1
+            if let order = attribute("DimensionOrder"), order.count == 5, order.hasPrefix("XY"), Set(order.dropFirst(2)) == ["C", "Z", "T"] {
+                metadata.pageOrder = String(order.dropFirst(2))
+            }
+            metadata.channelNames = description.components(separatedBy: "<Channel ").dropFirst().compactMap { element in
+                guard let range = element.range(of: " Name=\"") ?? (element.hasPrefix("Name=\"") ? element.range(of: "Name=\"") : nil) else { return nil }
+                let rest = element[range.upperBound...]
+                return rest.firstIndex(of: "\"").map { OMEXML.unescaped(String(rest[..<$0])) }
+            }
             func size(_ axis: String) -> Double? {
                 attribute("PhysicalSize\(axis)").flatMap(Double.init).map { $0 * unitScaleToMicrometres(attribute("PhysicalSize\(axis)Unit")) }
             }

@@ -56,10 +56,16 @@ public struct TIFFImage: Sendable {
         let frames = planeCount / (channels * slices)
         let planeSize = height * width
         let spacing = spacingUm
-        // Plane p of page g and sample s: samples are stored page-major, then sample.
+        // Plane p of page g and sample s: samples are stored page-major, then sample; pages
+        // in the file's order of channel, slice and frame (fastest first).
+        let order = samplesPerPixel > 1 ? "CZT" : metadata.pageOrder
         func plane(frame: Int, slice: Int, channel: Int) -> ArraySlice<Float> {
-            let p = samplesPerPixel > 1 ? (frame * slices + slice) * samplesPerPixel + channel
-                                        : (frame * slices + slice) * channels + channel
+            var p = 0, stride = 1
+            for axis in order {
+                let (index, size) = axis == "C" ? (channel, channels) : axis == "Z" ? (slice, slices) : (frame, frames)
+                p += index * stride
+                stride *= size
+            }
             return samples[p * planeSize ..< (p + 1) * planeSize]
         }
         return (0..<frames).map { t in

@@ -22,14 +22,17 @@ public enum TIFFSampleType: String, Codable, CaseIterable, Sendable {
 /// Files over 4 GiB are written as BigTIFF. The file appears under its name only when complete.
 public enum TIFFWriter {
     /// Writes a 2-D image or a (z, y, x) stack with its spacing.
-    public static func write(_ volume: Volume, to path: String, as type: TIFFSampleType = .float32) throws {
-        try write(planes: volume, channels: 1, frames: 1, to: path, as: type)
+    public static func write(_ volume: Volume, to path: String, as type: TIFFSampleType = .float32,
+                             channelNames: [String] = []) throws {
+        try write(planes: volume, channels: 1, frames: 1, to: path, as: type, channelNames: channelNames)
     }
 
     /// Writes an ImageJ hyperstack: `planes` is (pages, y, x) in ImageJ order (channel
-    /// fastest, then slice, then frame), with `channels × slices × frames` pages.
+    /// fastest, then slice, then frame), with `channels × slices × frames` pages. A path
+    /// ending in `.ome.tif(f)` gets OME-XML instead of ImageJ's description (same page
+    /// order, `DimensionOrder="XYCZT"`), with `channelNames`.
     public static func write(planes volume: Volume, channels: Int, frames: Int, to path: String,
-                             as type: TIFFSampleType = .float32) throws {
+                             as type: TIFFSampleType = .float32, channelNames: [String] = []) throws {
         let pages = volume.rank == 3 ? volume.shape[0] : 1
         guard volume.rank >= 2, pages % (channels * frames) == 0 else {
             throw DataIOError.writeFailed(path, "\(pages) pages do not divide into \(channels) channels × \(frames) frames")
@@ -38,8 +41,11 @@ public enum TIFFWriter {
         let height = volume.shape[volume.rank - 2], width = volume.shape[volume.rank - 1]
         let pixelUm = (y: volume.spacingUm[volume.rank - 2], x: volume.spacingUm[volume.rank - 1])
         let zStep = volume.rank == 3 && slices > 1 ? volume.spacingUm[0] : nil
-        let description = ImageMetadata.imageJDescription(channels: channels, slices: slices, frames: frames,
-                                                          zStepUm: zStep, range: volume.extrema())
+        let description = OMEXML.isOMETIFF(path)
+            ? OMEXML(name: OMEXML.imageName(path),
+                     sizeX: width, sizeY: height, sizeZ: slices, sizeC: channels, sizeT: frames, pixelSizeUm: pixelUm, zStepUm: zStep,
+                     channelNames: channelNames, pixelType: type == .float32 ? "float" : "uint16").text
+            : ImageMetadata.imageJDescription(channels: channels, slices: slices, frames: frames, zStepUm: zStep, range: volume.extrema())
         let bytes = encode(volume.data, as: type)
         let pageBytes = height * width * Int(type.bitsPerSample / 8)
 

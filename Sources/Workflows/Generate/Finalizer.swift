@@ -26,7 +26,7 @@ struct Finalizer {
                                layout: layout, count: output.previews)
         }
         try Manifest.write(records: records, resolvedSpec: spec.resolvedJSON, hash: spec.hash, shard: nil, to: layout.manifest(shard: nil))
-        if !output.formats.contains(.tiff) { try? FileManager.default.removeItem(atPath: writer.images.root) }
+        if !output.keepsImages { try? FileManager.default.removeItem(atPath: writer.images.root) }
     }
 
     /// `<split>/<condition>.npz` with X (inputs), Y (targets), axes `SCYX`/`SCZYX`, each image

@@ -77,7 +77,7 @@ public enum Generator {
         let folder = URL(fileURLWithPath: options.specPath).deletingLastPathComponent().path
         let spec = try SpecLoader.load(document, folder: folder, presets: presets)
         let directory = spec.template.output.directory.isEmpty ? "out/" + spec.template.name : spec.template.output.directory
-        return GenerationPlan(spec: spec, layout: PairLayout(root: directory), shard: options.shard)
+        return GenerationPlan(spec: spec, layout: PairLayout(root: directory, imageExtension: spec.template.output.imageExtension), shard: options.shard)
     }
 
     /// Makes the samples of `plan` that are not made yet, then the aggregate files.

@@ -38,9 +38,9 @@ public enum Merger {
         }
         shards.sort { $0.header.shard!.index < $1.header.shard!.index }
 
-        let layout = PairLayout(root: target)
         let resolvedSpec = try JSONSerialization.data(withJSONObject: first.json["spec"]!, options: [.sortedKeys])
         let output = try JSONDecoder().decode(OutputSpec.self, from: JSONSerialization.data(withJSONObject: (first.json["spec"] as! [String: Any])["output"]!))
+        let layout = PairLayout(root: target, imageExtension: output.imageExtension)
         let writer = SampleWriter(layout: layout, output: output)
         var records: [SampleRecord] = []
         for shard in shards {
@@ -80,7 +80,7 @@ public enum Merger {
                 }
             }
         }
-        if !output.formats.contains(.tiff) { try? FileManager.default.removeItem(atPath: writer.images.root) }
+        if !output.keepsImages { try? FileManager.default.removeItem(atPath: writer.images.root) }
         return records.count
     }
 

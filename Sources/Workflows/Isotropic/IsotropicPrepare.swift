@@ -87,8 +87,8 @@ public enum IsotropicPrepare {
                 for axis in [Axis.y, Axis.x] {
                     let input = try target.map { try degradation.apply($0, along: axis) }
                     let id = String(format: "%04d-%@", z, axis.rawValue)
-                    try SampleWriter.write(target, to: layout.groundTruth(split: split, id: id), as: .float32)
-                    try SampleWriter.write(input, to: layout.input(split: split, condition: "low", id: id), as: .float32)
+                    try SampleWriter.write(target, to: layout.groundTruth(split: split, id: id), as: .float32, role: "GT")
+                    try SampleWriter.write(input, to: layout.input(split: split, condition: "low", id: id), as: .float32, role: "low")
                     let pair = ImagePair(input: input.flatMap(\.data), target: target.flatMap(\.data), shape: target[0].shape,
                                          inChannels: input.count, outChannels: target.count, name: id)
                     pairs.add(pair, to: split)
