@@ -49,6 +49,8 @@ let package = Package(
         .systemLibrary(name: "CTIFF", pkgConfig: "libtiff-4", providers: [.apt(["libtiff-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CBlosc", pkgConfig: "blosc", providers: [.apt(["libblosc-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
 
         .target(name: "FluoCore", dependencies: ["CFFTW"]),
         .target(name: "Imaging", dependencies: [
@@ -56,7 +58,7 @@ let package = Package(
         ]),
         .target(name: "Phantoms", dependencies: ["FluoCore"]),
         .target(name: "DataIO", dependencies: [
-            "FluoCore", "CTIFF", "CPNG", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            "FluoCore", "CTIFF", "CPNG", "CBlosc", "CZstd", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "Metrics", dependencies: ["FluoCore"]),

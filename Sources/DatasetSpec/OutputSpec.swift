@@ -15,6 +15,10 @@ public struct OutputSpec: Codable, Equatable, Sendable {
         case npz
         /// PNG previews: input | ground truth per sample, and a contact sheet.
         case previews
+        /// `<dir>/<split>/<role>.zarr`: one OME-Zarr image per split and role (GT, each
+        /// condition), the samples along `t` (their ids in `.zattrs` under `fluosynth.samples`),
+        /// one chunk per sample and channel of at most 32 × 128 × 128 voxels.
+        case omeZarr = "ome-zarr"
     }
 
     /// Output folder (relative to the working directory); `--out` overrides it; empty

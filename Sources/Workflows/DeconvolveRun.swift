@@ -48,16 +48,25 @@ public enum DeconvolveRun {
         return result
     }
 
-    /// Reads `input`, restores it and writes a float32 TIFF with the input's spacing to `output`.
-    /// `spacingUm` overrides the file's (z, y, x or y, x) spacing where given.
+    /// Reads `input` (TIFF or OME-Zarr), restores it and writes float32 with the input's
+    /// spacing to `output`. `pixelSizeUm` and `zStepUm` override the file's spacing; a file
+    /// that records neither is refused (the PSF's size in pixels depends on them).
     public static func run(input: String, output: String, baseline: Baseline, pixelSizeUm: Double? = nil, zStepUm: Double? = nil,
                            threads: Int = Parallel.availableCores, progress: Bool = false) throws -> Volume {
-        var image = try TIFFReader.read(input).volume()
+        _ = try ImageFile.kind(of: output)
+        let file = try ImageFile.read(input)
+        var image = try file.volume()
         guard image.rank >= 2 else { throw WorkflowError.mismatch("\(input): needs a 2-D image or a 3-D stack, got shape \(image.shape)") }
+        if pixelSizeUm == nil && file.metadata.pixelSizeUm == nil {
+            throw WorkflowError.incomplete("\(input) does not record its pixel size: give --pixel-size (µm)")
+        }
+        if zStepUm == nil && file.metadata.zStepUm == nil && image.rank == 3 {
+            throw WorkflowError.incomplete("\(input) does not record its z step: give --z-step (µm)")
+        }
         if let pixelSizeUm { image.spacingUm[image.rank - 1] = pixelSizeUm; image.spacingUm[image.rank - 2] = pixelSizeUm }
         if let zStepUm, image.rank == 3 { image.spacingUm[0] = zStepUm }
         let restored = try restore(image, with: baseline, threads: threads, progress: progress)
-        try TIFFWriter.write(restored, to: output, as: .float32)
+        try ImageFile.write(restored, to: output)
         return restored
     }
 }

@@ -18,7 +18,7 @@ public enum PhantomWorkflow {
     /// Writes the sample's channels as one float32 ImageJ TIFF (a hyperstack with channels
     /// when there are several) with its spacing.
     public static func writeTIFF(_ sample: PhantomSample, to path: String) throws {
-        try TIFFWriter.write(hyperstack: [sample.channels], to: path)
+        try ImageFile.write(hyperstack: [sample.channels], to: path)
     }
 
     /// Writes a PNG preview: the image or its z maximum projection, one channel grey or

@@ -29,7 +29,13 @@ public enum PredictRun {
     public static func run(_ request: PredictRequest, log: (String) -> Void) throws {
         let model = try ModelStore(directory: request.modelDirectory).load(request.weights)
         let architecture = model.configuration.architecture
-        let image = try TIFFReader.read(request.input)
+        let scaleOutput = request.scaleOutput ?? ImageFile.sibling(of: request.output, suffix: "-scale")
+        _ = try ImageFile.kind(of: request.output)
+        if architecture.probabilistic { _ = try ImageFile.kind(of: scaleOutput) }
+        let image = try ImageFile.read(request.input)
+        if image.metadata.pixelSizeUm == nil {
+            log("warning: \(request.input) does not record its pixel size; the output is written with 1 µm pixels (set it in Fiji: Image › Properties)")
+        }
         let frames = try image.hyperstack()
         guard frames.first?.count == architecture.inChannels else {
             throw TrainingError.mismatch(request.input, "has \(frames.first?.count ?? 0) channel(s), the model takes \(architecture.inChannels)")
@@ -59,19 +65,11 @@ public enum PredictRun {
             display.advance()
         }
         display.finish()
-        try TIFFWriter.write(hyperstack: means, to: request.output)
+        try ImageFile.write(hyperstack: means, to: request.output)
         log("wrote \(request.output): \(means[0][0].shape.map(String.init).joined(separator: "×")) × \(means[0].count) channel(s) × \(means.count) frame(s)")
         if architecture.probabilistic {
-            let path = request.scaleOutput ?? scalePath(for: request.output)
-            try TIFFWriter.write(hyperstack: scales, to: path)
-            log("wrote \(path): Laplace scale (uncertainty)")
+            try ImageFile.write(hyperstack: scales, to: scaleOutput)
+            log("wrote \(scaleOutput): Laplace scale (uncertainty)")
         }
-    }
-
-    /// `out.tif` → `out-scale.tif`.
-    static func scalePath(for output: String) -> String {
-        let url = URL(fileURLWithPath: output)
-        let stem = url.deletingPathExtension().path
-        return stem + "-scale." + (url.pathExtension.isEmpty ? "tif" : url.pathExtension)
     }
 }

@@ -55,7 +55,7 @@ struct BadSpecTests {
         ("  - name: low", "  - name: GT", "conditions[0].name", "other than GT", nil),
         ("    quantum_efficiency: 0.8", "    quantum_efficiency: 1.5", "acquisition.camera.quantum_efficiency", "must be in (0, 1]", nil),
         ("shape: [32, 32]", "shape: [32, 32, 32, 32]", "shape", "needs 2 (y, x) or 3 (z, y, x) values", nil),
-        ("  formats: [tiff]", "  formats: [tif]", "output.formats[0]", "'tif' is not one of: tiff, npz, previews (did you mean 'tiff'?)", nil),
+        ("  formats: [tiff]", "  formats: [tif]", "output.formats[0]", "'tif' is not one of: tiff, ome-tiff, npz, previews, ome-zarr (did you mean 'tiff'?)", nil),
     ]
 
     @Test func everyBadSpecIsReportedAtItsKey() throws {

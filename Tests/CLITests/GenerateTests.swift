@@ -78,15 +78,17 @@ struct GenerateTests {
         }
     }
 
-    /// `formats: [ome-tiff]`: the pairs are `<id>.ome.tif` with OME-XML that ome-types
-    /// validates (sizes in µm, channels named after GT and the condition), the npz files are
-    /// made from them, and asking for both tiff and ome-tiff is refused before any work.
-    @Test func omeTIFFDatasets() throws {
+    /// `formats: [ome-tiff, npz, ome-zarr]`: the pairs are `<id>.ome.tif` with OME-XML that
+    /// ome-types validates (sizes in µm, channels named after GT and the condition), the npz
+    /// files are made from them, each split and role is one OME-Zarr image that ome-zarr-py
+    /// reads and ome-zarr-models validates, and asking for both tiff and ome-tiff is refused
+    /// before any work.
+    @Test func omeDatasets() throws {
         let folder = TestPaths.temporaryDirectory("ome-dataset")
         let spec = try String(contentsOfFile: Self.example("denoise-3d"), encoding: .utf8)
-            .replacingOccurrences(of: "  directory: out/denoise-3d", with: "  formats: [ome-tiff, npz]")
+            .replacingOccurrences(of: "  directory: out/denoise-3d", with: "  formats: [ome-tiff, npz, ome-zarr]")
         try spec.write(toFile: folder + "/ome.yaml", atomically: true, encoding: .utf8)
-        let result = try fluosynth(["generate", folder + "/ome.yaml", "--samples", "3", "--out", folder + "/out", "--quiet"])
+        let result = try fluosynth(["generate", folder + "/ome.yaml", "--samples", "5", "--out", folder + "/out", "--quiet"])
         #expect(result.status == 0, "\(result.stderr)")
         let gt = folder + "/out/train/GT/000000.ome.tif", low = folder + "/out/train/low/000000.ome.tif"
         #expect(FileManager.default.fileExists(atPath: gt) && FileManager.default.fileExists(atPath: folder + "/out/train/low.npz"))
@@ -97,9 +99,18 @@ struct GenerateTests {
             let report = try PythonReference.run("tiff_check.py", ["ome", gt])
             #expect(report.contains("\"axes\": \"ZCYX\"") && report.contains("\"channels\": [\"GT 0\", \"GT 1\"]"), "\(report)")
             #expect(report.contains("\"physical\": [0.1, 0.1, 0.3]"), "\(report)")
+            let zarr = try PythonReference.run("zarr_check.py", ["describe", folder + "/out/train/GT.zarr", folder + "/out/train/low.zarr"])
+            let lines = zarr.split(separator: "\n").map(String.init)
+            #expect(lines.count == 2 && lines.allSatisfy { $0.contains("\"valid\": true") && $0.contains("\"axes\": [\"t\", \"c\", \"z\", \"y\", \"x\"]") }, "\(zarr)")
+            #expect(lines[0].contains("\"shape\": [3, 2, 24, 96, 96]") && lines[0].contains("\"samples\": [\"000000\""), "\(lines[0])")
+            #expect(lines[0].contains("\"scale\": [1, 1, 0.3, 0.1, 0.1]") && lines[1].contains("\"labels\": [\"low 0\", \"low 1\"]"), "\(zarr)")
         }
+        // The OME-Zarr image holds the same samples as the OME-TIFFs.
+        let zarrLow = try ImageFile.read(folder + "/out/train/low.zarr").hyperstack()
+        let tiffLow = try image.hyperstack()[0].map(\.data)
+        #expect(zarrLow.count == 3 && zarrLow[0].map(\.data) == tiffLow)
 
-        try spec.replacingOccurrences(of: "[ome-tiff, npz]", with: "[tiff, ome-tiff]").write(toFile: folder + "/both.yaml", atomically: true, encoding: .utf8)
+        try spec.replacingOccurrences(of: "[ome-tiff, npz, ome-zarr]", with: "[tiff, ome-tiff]").write(toFile: folder + "/both.yaml", atomically: true, encoding: .utf8)
         let both = try fluosynth(["generate", folder + "/both.yaml", "--samples", "2", "--out", folder + "/both", "--quiet"])
         #expect(both.status != 0 && both.stderr.contains("output.formats") && both.stderr.contains("choose one"), "\(both.stderr)")
         #expect(!FileManager.default.fileExists(atPath: folder + "/both"))

@@ -1,3 +1,4 @@
+import DataIO
 import Foundation
 import Testing
 import TestSupport
@@ -23,6 +24,32 @@ struct MessageTests {
     @Test func missingOptionIsNamedWithItsCommand() throws {
         let result = try fluosynth(["deconvolve", "in.tif", "-o", "out.tif"])
         #expect(result.status != 0 && result.stderr.contains("needs --na") && result.stderr.contains("fluosynth deconvolve"), "\(result.stderr)")
+    }
+
+    /// An output name decides the format; one FluoSynth cannot write is refused before any
+    /// work, never written as a TIFF under that name.
+    @Test func outputNamesDecideTheFormat() throws {
+        let folder = TestPaths.temporaryDirectory("names")
+        let png = try fluosynth(["psf", "--na", "1.2", "--wavelength", "0.5", "--shape", "9,9", "-o", folder + "/psf.png"])
+        #expect(png.status != 0 && png.stderr.contains("--output") && png.stderr.contains(".tif, .tiff, .ome.tif or .zarr"), "\(png.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/psf.png"))
+        for name in ["psf.ome.tif", "psf.zarr"] {
+            let result = try fluosynth(["psf", "--na", "1.2", "--wavelength", "0.5", "--shape", "9,9", "-o", folder + "/" + name])
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+        #expect(try ImageFile.read(folder + "/psf.ome.tif").metadata.source == .ome)
+        #expect(try ImageFile.read(folder + "/psf.zarr").metadata.source == .ngff)
+    }
+
+    /// A PSF-based command refuses an image that does not record its pixel size, naming the flag.
+    @Test func uncalibratedInputNamesTheFlag() throws {
+        let folder = TestPaths.temporaryDirectory("uncalibrated")
+        let path = folder + "/plain.tif"
+        let python = "import numpy as np, tifffile; tifffile.imwrite('\(path)', np.ones((32, 32), np.float32))"
+        guard let interpreter = PythonReference.python, (try? Shell.run(interpreter, ["-c", python]))?.status == 0 else { return }
+        let result = try fluosynth(["deconvolve", path, "-o", folder + "/out.tif", "--na", "1.2", "--wavelength", "0.5"])
+        #expect(result.status != 0 && result.stderr.contains("does not record its pixel size: give --pixel-size"), "\(result.stderr)")
+        #expect(try fluosynth(["deconvolve", path, "-o", folder + "/out.tif", "--na", "1.2", "--wavelength", "0.5", "--pixel-size", "0.1"]).status == 0)
     }
 
     /// Defaults print as a user types them.

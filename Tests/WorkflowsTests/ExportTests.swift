@@ -87,3 +87,26 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: request.output))
     }
 }
+
+/// `predict` reads and writes the image formats by name: a TIFF restored to OME-Zarr, and that
+/// OME-Zarr restored to OME-TIFF, give the same values with the input's spacing.
+@Suite struct PredictFormatTests {
+    @Test func predictReadsAndWritesOMEZarrAndOMETIFF() throws {
+        let (folder, sample) = try ExportTests.modelFolder(UNetConfiguration(dimensions: 2, depth: 1, firstFilters: 4, kernelSize: 3), shape: [32, 24], seed: 7)
+        func predict(_ input: String, _ output: String) throws {
+            var request = PredictRequest(modelDirectory: folder + "/model", input: input, output: output)
+            request.threads = 1
+            try PredictRun.run(request) { _ in }
+        }
+        try predict(sample, folder + "/a.tif")
+        try predict(sample, folder + "/a.zarr")
+        try ImageFile.write(try ImageFile.read(sample).volume(), to: folder + "/sample.zarr")
+        try predict(folder + "/sample.zarr", folder + "/b.ome.tif")
+        let reference = try ImageFile.read(folder + "/a.tif").volume()
+        for name in ["a.zarr", "b.ome.tif"] {
+            let image = try ImageFile.read(folder + "/" + name).volume()
+            #expect(image.data == reference.data && image.spacingUm.map { ($0 * 1e6).rounded() } == [65_000, 65_000], "\(name)")
+        }
+        #expect(throws: DataIOError.self) { try predict(sample, folder + "/c.png") }
+    }
+}

@@ -5,6 +5,7 @@ import Foundation
 ///     <root>/<split>/GT/<id>.tif            ground truth (`.ome.tif` for OME-TIFF datasets)
 ///     <root>/<split>/<condition>/<id>.tif   input of one acquisition condition
 ///     <root>/<split>/<condition>.npz        X (inputs), Y (ground truth), axes
+///     <root>/<split>/<role>.zarr            OME-Zarr of every sample of a role (GT or a condition)
 ///     <root>/manifest.json                  spec, hash and every drawn parameter
 ///     <root>/previews/…png                  input | ground truth pictures
 ///     <root>/.fluosynth/samples/<id>.json   per-sample record (marks a finished sample)
@@ -29,6 +30,7 @@ public struct PairLayout: Sendable {
     public func npz(split: String, condition: String, shard: Shard?) -> String {
         "\(root)/\(split)/\(condition)\(shard.map { "." + $0.tag } ?? "").npz"
     }
+    public func zarr(split: String, role: String) -> String { "\(root)/\(split)/\(role).zarr" }
     public func manifest(shard: Shard?) -> String { "\(root)/manifest\(shard.map { "." + $0.tag } ?? "").json" }
     public var previews: String { "\(root)/previews" }
     public var records: String { "\(root)/.fluosynth/samples" }

@@ -13,7 +13,7 @@ public struct ImageMetadata: Equatable, Sendable {
     public var zStepUm: Double?
     /// Pixel size (y, x) in µm (from the resolution tags or OME `PhysicalSizeY/X`).
     public var pixelSizeUm: (y: Double, x: Double)?
-    /// Whether the description was ImageJ's, OME's, or neither.
+    /// Whether the metadata came from ImageJ's description, OME-XML, OME-Zarr (NGFF) or nothing.
     public var source: Source = .none
     /// The order of the pages, fastest-varying axis first, among channel (C), slice (Z)
     /// and frame (T): ImageJ's is always CZT; OME's `DimensionOrder` XY… gives the rest.
@@ -21,7 +21,7 @@ public struct ImageMetadata: Equatable, Sendable {
     /// Channel names (OME `Channel Name`), empty when the file has none.
     public var channelNames: [String] = []
 
-    public enum Source: String, Sendable { case imagej, ome, none }
+    public enum Source: String, Sendable { case imagej, ome, ngff, none }
 
     public init() {}
 

@@ -92,7 +92,7 @@ public enum ExportRun {
     /// the test-size limit (a multiple of the block size; and n·s/s == n exactly in floating
     /// point, which bioimageio.spec 0.5 checks when an output axis refers to an input axis).
     static func testInput(_ path: String, architecture: UNetConfiguration) throws -> [Volume] {
-        let image = try TIFFReader.read(path)
+        let image = try ImageFile.read(path)
         let channels = try image.hyperstack()[0].map(\.singlePlaneAsImage)
         guard channels.count == architecture.inChannels else {
             throw TrainingError.mismatch(path, "has \(channels.count) channel(s), the model takes \(architecture.inChannels)")

@@ -16,6 +16,9 @@ struct Finalizer {
 
     func finish(records: [SampleRecord]) throws {
         if output.formats.contains(.npz) { try writeNPZ(records) }
+        if output.formats.contains(.omeZarr) && shard == nil {
+            try DatasetZarr.write(records: records, conditions: spec.template.conditions.map(\.name), images: writer.images, layout: layout)
+        }
         // Shards leave previews and the hidden parts to `merge`, which sees all samples.
         guard shard == nil else {
             return try Manifest.write(records: records, resolvedSpec: spec.resolvedJSON, hash: spec.hash, shard: shard,

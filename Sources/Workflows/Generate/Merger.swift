@@ -63,10 +63,13 @@ public enum Merger {
                 }
             }
         }
+        let listed = ((first.json["spec"] as? [String: Any])?["conditions"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
+        let conditions = listed ?? Set(records.flatMap { $0.inputShapes.keys }).sorted()
+        if output.formats.contains(.omeZarr) {
+            try DatasetZarr.write(records: records, conditions: conditions, images: writer.images, layout: layout)
+        }
         if output.formats.contains(.previews) {
-            let listed = ((first.json["spec"] as? [String: Any])?["conditions"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
-            try Previews.write(records: records, conditions: listed ?? Set(records.flatMap { $0.inputShapes.keys }).sorted(),
-                               images: writer.images, layout: layout, count: output.previews)
+            try Previews.write(records: records, conditions: conditions, images: writer.images, layout: layout, count: output.previews)
         }
         try Manifest.write(records: records, resolvedSpec: resolvedSpec, hash: first.header.specHash, shard: nil,
                            to: layout.manifest(shard: nil))

@@ -9,10 +9,10 @@ public struct AnisotropicStack: Sendable {
     public var pixelSizeUm: Double
     public var zStepUm: Double
 
-    /// Reads a TIFF stack (channels kept together); the spacing comes from the flags or,
-    /// failing those, from the file's ImageJ/OME metadata.
+    /// Reads a TIFF or OME-Zarr stack (channels kept together); the spacing comes from the
+    /// flags or, failing those, from the file's ImageJ/OME/NGFF metadata.
     public static func read(_ path: String, pixelSizeUm: Double?, zStepUm: Double?) throws -> AnisotropicStack {
-        let image = try TIFFReader.read(path)
+        let image = try ImageFile.read(path)
         let frames = try image.hyperstack()
         guard frames.count == 1 else {
             throw WorkflowError.mismatch("\(path) holds \(frames.count) time points; isotropic restoration takes one stack (split the series first)")

@@ -49,13 +49,14 @@ public struct IsotropicPredictRequest: Sendable {
 public enum IsotropicPredict {
     @discardableResult
     public static func run(_ request: IsotropicPredictRequest, log: (String) -> Void) throws -> [Volume] {
+        _ = try ImageFile.kind(of: request.output)
         let stack = try AnisotropicStack.read(request.stack, pixelSizeUm: request.pixelSizeUm, zStepUm: request.zStepUm)
         let model = try ModelStore(directory: request.modelDirectory).load()
         guard model.configuration.architecture.dimensions == 2 else {
             throw TrainingError.mismatch(request.modelDirectory, "is a 3-D model; isotropic restoration uses a 2-D model of lateral slices")
         }
         let restored = try restore(stack, model: model, combination: request.combination, tiles: request.tiles, threads: request.threads)
-        try TIFFWriter.write(hyperstack: [restored], to: request.output)
+        try ImageFile.write(hyperstack: [restored], to: request.output)
         log(String(format: "wrote %@: %@ at %.4g µm isotropic (σ = %.4g, %@ mean of the XZ and YZ views)",
                    request.output, restored[0].shape.map(String.init).joined(separator: "×"), stack.pixelSizeUm,
                    stack.zStepUm / stack.pixelSizeUm, request.combination.rawValue))

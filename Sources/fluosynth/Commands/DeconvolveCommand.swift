@@ -30,10 +30,10 @@ struct DeconvolveCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "Input TIFF: a 2-D image or a z-stack.")
+    @Argument(help: "Input image (TIFF, OME-TIFF or OME-Zarr .zarr): a 2-D image or a z-stack.")
     var input: String
 
-    @Option(name: [.short, .customLong("output")], help: "Output TIFF.")
+    @Option(name: [.short, .customLong("output")], help: "Output image: .tif (ImageJ), .ome.tif (OME-TIFF) or .zarr (OME-Zarr).")
     var output: String
 
     @Option(help: "rl (Richardson–Lucy) or gaussian.")
@@ -71,6 +71,7 @@ struct DeconvolveCommand: ParsableCommand {
     /// Checks the method's own options before any work, so a missing one is named with this
     /// command's usage.
     func validate() throws {
+        try validateImageOutput(output, option: "--output")
         switch method {
         case .rl: _ = try psf.psfModel()
         case .gaussian: guard sigmaUm != nil else { throw ValidationError("--method gaussian needs --sigma (µm)") }

@@ -92,8 +92,13 @@ struct DegradeCommand: ParsableCommand {
     @Option(name: .customLong("save-psf"), help: "Also write the PSF used to this TIFF.")
     var savePSF: String?
 
+    func validate() throws {
+        try validateImageOutput(output, option: "--output")
+        try validateImageOutput(savePSF, option: "--save-psf")
+    }
+
     func run() throws {
-        let image = try TIFFReader.read(groundTruth)
+        let image = try ImageFile.read(groundTruth)
         var gt = try image.volume()
         let rank = gt.rank
         if pixelSizeUm == nil && image.metadata.pixelSizeUm == nil {
@@ -113,10 +118,10 @@ struct DegradeCommand: ParsableCommand {
             subsample: subsample, camera: camera)
         let optics = noPSF ? nil : try psf.psfModel()
         let result = try Degrade.run(gt, optics: optics, acquisition: acquisition, seed: seed, threads: threads)
-        try TIFFWriter.write(result.input, to: output, as: dtype)
+        try ImageFile.write(result.input, to: output, as: dtype)
         print("wrote \(output): \(result.input.shape.map(String.init).joined(separator: "×")) at \(result.input.spacingUm.map { String(format: "%.4g", $0) }.joined(separator: ", ")) µm")
         if let savePSF, let volume = result.psf {
-            try TIFFWriter.write(volume, to: savePSF)
+            try ImageFile.write(volume, to: savePSF)
             print("wrote \(savePSF): PSF \(volume.shape.map(String.init).joined(separator: "×"))")
         }
     }

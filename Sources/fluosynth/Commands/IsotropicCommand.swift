@@ -24,7 +24,7 @@ struct IsotropicCommand: ParsableCommand {
 
 /// The stack and its spacing.
 struct StackOptions: ParsableArguments {
-    @Argument(help: "The anisotropic stack (TIFF, z, y, x; channels kept together).")
+    @Argument(help: "The anisotropic stack (TIFF, OME-TIFF or OME-Zarr; z, y, x; channels kept together).")
     var stack: String
 
     @Option(name: .customLong("pixel-size"), help: "Lateral pixel size in µm (default: from the file).")
@@ -123,7 +123,7 @@ struct IsotropicPredictCommand: ParsableCommand {
 
     @OptionGroup var input: StackOptions
 
-    @Option(name: [.short, .customLong("output")], help: "The isotropic stack to write (float32 TIFF).")
+    @Option(name: [.short, .customLong("output")], help: "The isotropic stack to write (float32; .tif, .ome.tif or .zarr).")
     var output: String
 
     @Option(help: "How to combine the XZ and YZ views: geometric (CSBDeep) or arithmetic.")
@@ -144,6 +144,8 @@ struct IsotropicPredictCommand: ParsableCommand {
         request.threads = threads
         return request
     }
+
+    func validate() throws { try validateImageOutput(output, option: "--output") }
 
     func run() throws { try IsotropicPredict.run(request()) { print($0) } }
 }
@@ -175,6 +177,8 @@ struct IsotropicRunCommand: ParsableCommand {
 
     @Option(help: "How to combine the XZ and YZ views: geometric (CSBDeep) or arithmetic.")
     var combine: ViewCombination = .geometric
+
+    func validate() throws { try validateImageOutput(output, option: "--output") }
 
     func run() throws {
         let folder = work ?? URL(fileURLWithPath: output).deletingPathExtension().path + ".isotropic"

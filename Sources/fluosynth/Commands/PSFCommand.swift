@@ -38,6 +38,11 @@ struct PSFCommand: ParsableCommand {
     @Option(help: "Worker threads (this machine's core count unless given).")
     var threads: Int = Parallel.availableCores
 
+    func validate() throws {
+        try validateImageOutput(output, option: "--output")
+        try validateImageOutput(otf, option: "--otf")
+    }
+
     func run() throws {
         let model = try psf.psfModel()
         let dims = shape.values
@@ -45,11 +50,11 @@ struct PSFCommand: ParsableCommand {
         let spacing = dims.count == 3 ? [zStepUm, pixelSizeUm, pixelSizeUm] : [pixelSizeUm, pixelSizeUm]
         let grid = PSFGrid(shape: dims, spacingUm: spacing, oversampling: oversampling)
         let volume = try PSFFactory.render(model, on: grid, threads: threads)
-        try TIFFWriter.write(volume, to: output)
+        try ImageFile.write(volume, to: output)
         print("wrote \(output): \(model.kind.rawValue) PSF \(dims.map(String.init).joined(separator: "×")) at \(spacing.map { "\($0)" }.joined(separator: ", ")) µm")
         for line in PSFReport(psf: volume, model: model).lines { print(line) }
         if let otf {
-            try TIFFWriter.write(OTF.magnitude(of: volume), to: otf)
+            try ImageFile.write(OTF.magnitude(of: volume), to: otf)
             print("wrote \(otf): OTF magnitude (spacing in cycles/µm)")
         }
     }

@@ -56,6 +56,7 @@ struct PhantomCommand: ParsableCommand {
     var presets: String?
 
     func validate() throws {
+        try validateImageOutput(output, option: "--output")
         guard shape.values.count == 2 || shape.values.count == 3, shape.values.allSatisfy({ $0 > 0 }) else {
             throw ValidationError("--shape needs 2 (y,x) or 3 (z,y,x) positive values, got \(shape.values.map(String.init).joined(separator: ","))")
         }

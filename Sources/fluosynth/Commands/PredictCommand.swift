@@ -21,13 +21,13 @@ struct PredictCommand: ParsableCommand {
     @Argument(help: "Model folder (from fluosynth train).")
     var model: String
 
-    @Argument(help: "Input TIFF: 2-D image, z-stack or time series.")
+    @Argument(help: "Input image (TIFF, OME-TIFF or OME-Zarr .zarr): 2-D image, z-stack or time series.")
     var input: String
 
-    @Option(name: [.short, .customLong("output")], help: "Output TIFF.")
+    @Option(name: [.short, .customLong("output")], help: "Output image: .tif (ImageJ), .ome.tif (OME-TIFF) or .zarr (OME-Zarr).")
     var output: String
 
-    @Option(name: .customLong("scale-output"), help: "Scale TIFF of a probabilistic model (default OUTPUT-scale.tif).")
+    @Option(name: .customLong("scale-output"), help: "Scale image of a probabilistic model (default OUTPUT-scale with the same extension).")
     var scaleOutput: String?
 
     @Option(help: "Tiles per axis, y,x or z,y,x (default: as few as fit in memory).")
@@ -41,6 +41,11 @@ struct PredictCommand: ParsableCommand {
 
     @Option(help: "Worker threads (this machine's core count unless given).")
     var threads: Int = Parallel.availableCores
+
+    func validate() throws {
+        try validateImageOutput(output, option: "--output")
+        try validateImageOutput(scaleOutput, option: "--scale-output")
+    }
 
     func run() throws {
         var request = PredictRequest(modelDirectory: model, input: input, output: output)
