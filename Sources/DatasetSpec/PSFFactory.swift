@@ -5,13 +5,18 @@ import Imaging
 
 /// Turns a `PSFModel` into a PSF on a grid, loading measured PSFs from disk.
 public enum PSFFactory {
-    /// Reads a measured PSF stack. Relative paths are resolved against `folder`; the spacing
-    /// comes from the model or, failing that, from the file's ImageJ/OME metadata.
+    /// Reads a measured PSF stack: a file (relative paths are resolved against `folder`) or a
+    /// bundled PSF by name. The spacing comes from the model, else the bundled PSF's
+    /// description, else the file's ImageJ/OME metadata.
     public static func loadMeasured(_ file: PSFFile, relativeTo folder: String? = nil) throws -> MeasuredPSF {
-        let path = resolve(file.path, relativeTo: folder)
+        var path = resolve(file.path ?? "", relativeTo: folder), given = file.spacingUm
+        if let name = file.name {
+            let bundled = try BundledPSF.load(name)
+            (path, given) = (bundled.stack, given ?? bundled.psf.voxelSizeUm)
+        }
         let image = try TIFFReader.read(path)
         var stack = try image.volume()
-        if let spacing = file.spacingUm {
+        if let spacing = given {
             guard spacing.count == stack.rank else {
                 throw ImagingError.invalidParameter("spacing_um", "needs \(stack.rank) values for the \(stack.shape) stack in \(path), got \(spacing)")
             }

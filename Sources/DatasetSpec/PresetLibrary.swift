@@ -1,38 +1,53 @@
 import FluoCore
 import Foundation
 
-/// Phantom presets: YAML files in `Phantoms/` folders, referenced from specs and the
-/// `phantom` command by file name without `.yaml`.
+/// Presets: YAML files in `Phantoms/` folders (phantoms) or `PSFs/` folders (bundled PSFs,
+/// each YAML describing the TIFF beside it), referenced from specs and commands by file name
+/// without `.yaml`.
 ///
-/// Folders searched, first match wins: an explicit folder (`--presets`),
-/// `$FLUOSYNTH_PHANTOMS`, `./Phantoms`, a `Phantoms` folder beside the executable or up to
-/// five folders above it (a build inside the package), and the package this file was
-/// compiled from.
+/// Folders searched, first match wins: an explicit folder (`--presets`), the environment
+/// variable (`$FLUOSYNTH_PHANTOMS`, `$FLUOSYNTH_PSFS`), the folder in the working directory, a
+/// folder of that name beside the executable or up to five folders above it (a build inside
+/// the package), and the package this file was compiled from.
 public struct PresetLibrary: Sendable {
     /// Existing folders, in search order.
     public let folders: [String]
+    /// What a preset is, for messages ("phantom", "PSF").
+    public let noun: String
 
-    public init(folders: [String]) { self.folders = folders }
+    public init(folders: [String], noun: String = "phantom") {
+        self.folders = folders
+        self.noun = noun
+    }
 
-    /// The library with the standard search order, `override` first.
+    /// The phantom presets with the standard search order, `override` first.
     public static func standard(override: String? = nil) -> PresetLibrary {
+        search(folderName: "Phantoms", variable: "FLUOSYNTH_PHANTOMS", override: override, noun: "phantom")
+    }
+
+    /// The bundled PSFs (`PSFs/`) with the standard search order.
+    public static func psfs(override: String? = nil) -> PresetLibrary {
+        search(folderName: "PSFs", variable: "FLUOSYNTH_PSFS", override: override, noun: "PSF")
+    }
+
+    static func search(folderName: String, variable: String, override: String?, noun: String) -> PresetLibrary {
         var candidates: [String] = []
         if let override { candidates.append(override) }
-        if let variable = ProcessInfo.processInfo.environment["FLUOSYNTH_PHANTOMS"], !variable.isEmpty { candidates.append(variable) }
-        candidates.append(FileManager.default.currentDirectoryPath + "/Phantoms")
+        if let value = ProcessInfo.processInfo.environment[variable], !value.isEmpty { candidates.append(value) }
+        candidates.append(FileManager.default.currentDirectoryPath + "/" + folderName)
         if var folder = Bundle.main.executableURL?.resolvingSymlinksInPath().deletingLastPathComponent() {
             for _ in 0..<6 {
-                candidates.append(folder.appendingPathComponent("Phantoms").path)
+                candidates.append(folder.appendingPathComponent(folderName).path)
                 folder.deleteLastPathComponent()
             }
         }
         candidates.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Phantoms").path)
+            .deletingLastPathComponent().appendingPathComponent(folderName).path)
         var seen = Set<String>()
         return PresetLibrary(folders: candidates.map { URL(fileURLWithPath: $0).standardizedFileURL.path }.filter { path in
             var isFolder: ObjCBool = false
             return FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue && seen.insert(path).inserted
-        })
+        }, noun: noun)
     }
 
     /// Preset names, sorted.
@@ -54,7 +69,7 @@ public struct PresetLibrary: Sendable {
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: nameOrPath, isDirectory: &isFolder), !isFolder.boolValue { return nameOrPath }
         if let path = path(of: nameOrPath) { return path }
-        var message = "no such phantom file or preset"
+        var message = "no such \(noun) file or preset"
         if let suggestion = nearestMatch(to: nameOrPath, in: names) { message += " (did you mean '\(suggestion)'?)" }
         message += folders.isEmpty ? "; no presets folder found" : "; presets: \(names.joined(separator: ", "))"
         throw SpecError(file: nameOrPath, line: 0, column: 0, path: "", message: message)

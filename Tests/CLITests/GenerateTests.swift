@@ -116,6 +116,24 @@ struct GenerateTests {
         #expect(!FileManager.default.fileExists(atPath: folder + "/both"))
     }
 
+    /// A spec names a bundled PSF (`optics: {model: file, name: …}`) and is imaged with it; a
+    /// misspelt name is refused before any sample, with the right one suggested.
+    @Test func specsUseBundledPSFs() throws {
+        let folder = TestPaths.temporaryDirectory("bundled-psf")
+        let spec = try String(contentsOfFile: Self.example("spheres-3d-rcan"), encoding: .utf8)
+            .replacingOccurrences(of: "optics: {model: born-wolf, na: 1.1, wavelength_um: 0.52, immersion_index: 1.333}",
+                                  with: "optics: {model: file, name: llsm-bead}")
+        try spec.write(toFile: folder + "/llsm.yaml", atomically: true, encoding: .utf8)
+        let result = try fluosynth(["generate", folder + "/llsm.yaml", "--samples", "2", "--out", folder + "/out", "--quiet"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let input = try TIFFReader.read(folder + "/out/train/low/000000.tif").volume()
+        #expect(input.shape == [16, 32, 32] && input.sum() > 0)
+        try spec.replacingOccurrences(of: "name: llsm-bead", with: "name: llsm-baed").write(toFile: folder + "/bad.yaml", atomically: true, encoding: .utf8)
+        let bad = try fluosynth(["generate", folder + "/bad.yaml", "--samples", "2", "--out", folder + "/bad", "--quiet"])
+        #expect(bad.status != 0 && bad.stderr.contains("did you mean 'llsm-bead'"), "\(bad.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/bad/train"))
+    }
+
     @Test func sameBytesForAnyThreadCount() throws {
         let folder = TestPaths.temporaryDirectory("threads")
         for threads in [1, 2, 8] {

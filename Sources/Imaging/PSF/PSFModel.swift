@@ -1,11 +1,15 @@
 import FluoCore
 
-/// A measured PSF named by file, as a spec or the command line gives it. Loading the file
-/// is the caller's business (the imaging model does no I/O); `MeasuredPSF` does the rest.
+/// A measured PSF named by file, or by the name of a PSF bundled in `PSFs/`, as a spec or the
+/// command line gives it. Loading the file is the caller's business (the imaging model does no
+/// I/O); `MeasuredPSF` does the rest.
 public struct PSFFile: Codable, Equatable, Sendable {
     /// Path of the TIFF stack (relative paths are resolved against the spec's folder).
-    public var path: String
-    /// Spacing of the stack (z, y, x) in µm; `nil` reads it from the file's metadata.
+    public var path: String?
+    /// A bundled PSF (`fluosynth psf --list`), instead of `path`.
+    public var name: String?
+    /// Spacing of the stack (z, y, x) in µm; `nil` reads it from the file's metadata (or the
+    /// bundled PSF's description).
     public var spacingUm: [Double]?
     /// Background level to subtract; `nil` estimates it from the stack's border.
     public var background: Double?
@@ -16,8 +20,14 @@ public struct PSFFile: Codable, Equatable, Sendable {
         self.background = background
     }
 
+    public init(name: String, spacingUm: [Double]? = nil, background: Double? = nil) {
+        self.name = name
+        self.spacingUm = spacingUm
+        self.background = background
+    }
+
     public enum CodingKeys: String, CodingKey, CaseIterable {
-        case path
+        case path, name
         case spacingUm = "spacing_um"
         case background
     }
@@ -122,7 +132,9 @@ extension PSFModel {
         case let .gibsonLanni(p): try p.validate()
         case let .confocal(p): try p.validate()
         case let .file(p):
-            try require(!p.path.isEmpty, "path", "must name a TIFF file")
+            try require((p.path == nil) != (p.name == nil), "path",
+                        "a file PSF needs either path (a TIFF stack) or name (a bundled PSF, see fluosynth psf --list), not both")
+            try require(!(p.path ?? p.name ?? "").isEmpty, p.name == nil ? "path" : "name", "must name a TIFF file or a bundled PSF")
             if let spacing = p.spacingUm {
                 try require(spacing.allSatisfy { $0 > 0 && $0.isFinite }, "spacing_um", "must be positive, got \(spacing)")
             }

@@ -29,8 +29,11 @@ struct PSFCommand: ParsableCommand {
     @Option(help: "Lateral supersampling per pixel (odd); default chosen from λ/NA.")
     var oversampling: Int?
 
-    @Option(name: [.short, .customLong("output")], help: "Output TIFF (float32, ImageJ metadata).")
-    var output: String
+    @Option(name: [.short, .customLong("output")], help: "Output image: .tif (ImageJ), .ome.tif or .zarr (float32).")
+    var output: String?
+
+    @Flag(help: "List the PSFs bundled in PSFs/ (use them as --psf-name NAME or optics: {model: file, name: NAME}).")
+    var list = false
 
     @Option(help: "Also write the OTF magnitude to this TIFF.")
     var otf: String?
@@ -39,11 +42,14 @@ struct PSFCommand: ParsableCommand {
     var threads: Int = Parallel.availableCores
 
     func validate() throws {
+        guard list || output != nil else { throw ValidationError("Missing expected argument '--output <output>' (or --list)") }
         try validateImageOutput(output, option: "--output")
         try validateImageOutput(otf, option: "--otf")
     }
 
     func run() throws {
+        if list { return try listBundled() }
+        guard let output else { return }
         let model = try psf.psfModel()
         let dims = shape.values
         guard dims.count == 2 || dims.count == 3 else { throw ValidationError("--shape needs 2 or 3 values, got \(dims.count)") }
@@ -56,6 +62,20 @@ struct PSFCommand: ParsableCommand {
         if let otf {
             try ImageFile.write(OTF.magnitude(of: volume), to: otf)
             print("wrote \(otf): OTF magnitude (spacing in cycles/µm)")
+        }
+    }
+
+    /// The bundled PSFs, one line each: name, kind, shape, voxel size, optics, licence.
+    private func listBundled() throws {
+        let entries = try BundledPSF.all()
+        guard !entries.isEmpty else { return print("no PSFs/ folder found (set $FLUOSYNTH_PSFS)") }
+        for (name, p) in entries {
+            let optics = [p.na.map { "NA \($0)" }, p.wavelengthUm.map { "λ \(Int(($0 * 1000).rounded())) nm" },
+                          p.immersionIndex.map { "n \($0)" }].compactMap { $0 }.joined(separator: ", ")
+            print("\(name.padding(toLength: 24, withPad: " ", startingAt: 0)) \(p.kind.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) "
+                  + "\(p.shape.map(String.init).joined(separator: "×")) at \(p.voxelSizeUm.map { "\($0)" }.joined(separator: ", ")) µm"
+                  + (optics.isEmpty ? "" : "; \(optics)") + "; \(p.licence)")
+            print("    \(p.description)")
         }
     }
 }

@@ -44,6 +44,9 @@ struct PSFOptions: ParsableArguments {
     @Option(name: .customLong("psf-file"), help: "A measured PSF (TIFF stack); implies --model file.")
     var psfFile: String?
 
+    @Option(name: .customLong("psf-name"), help: "A PSF bundled in PSFs/ (fluosynth psf --list); implies --model file.")
+    var psfName: String?
+
     @Option(name: .customLong("psf-spacing"), help: "Voxel size of --psf-file in µm, z,y,x (default: from its metadata).")
     var psfSpacingUm: DoubleList?
 
@@ -52,8 +55,12 @@ struct PSFOptions: ParsableArguments {
 
     /// The model these options describe.
     func psfModel() throws -> PSFModel {
+        if psfFile != nil && psfName != nil { throw ValidationError("give --psf-file or --psf-name, not both") }
         if let psfFile {
             return .file(PSFFile(path: psfFile, spacingUm: psfSpacingUm?.values, background: psfBackground))
+        }
+        if let psfName {
+            return .file(PSFFile(name: psfName, spacingUm: psfSpacingUm?.values, background: psfBackground))
         }
         func required<T>(_ value: T?, _ flag: String) throws -> T {
             guard let value else { throw ValidationError("--model \(model.rawValue) needs \(flag)") }
