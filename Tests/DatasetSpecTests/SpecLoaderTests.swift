@@ -130,10 +130,65 @@ struct SchemaTests {
         let typo = folder + "/typo.yaml"
         try String(contentsOfFile: examples[0], encoding: .utf8).replacingOccurrences(of: "samples:", with: "sampels:")
             .write(toFile: typo, atomically: true, encoding: .utf8)
-        let lines = try PythonReference.run("schema_check.py", [folder + "/schema.json"] + examples + [typo])
+        let phantoms = try FileManager.default.contentsOfDirectory(atPath: TestPaths.packageRoot + "/Phantoms")
+            .filter { $0.hasSuffix(".yaml") }.sorted().map { TestPaths.packageRoot + "/Phantoms/" + $0 }
+        #expect(phantoms.count >= 5)
+        let lines = try PythonReference.run("schema_check.py", [folder + "/schema.json"] + examples + [typo, "--phantoms"] + phantoms)
             .split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
-        for line in lines.dropLast() { #expect(line["valid"] as? Bool == true, "\(line)") }
-        #expect(lines.last?["valid"] as? Bool == false)
-        #expect((lines.last?["error"] as? String)?.contains("sampels") == true)
+        #expect(lines.count == examples.count + 1 + phantoms.count)
+        for line in lines where line["file"] as? String != typo { #expect(line["valid"] as? Bool == true, "\(line)") }
+        let typoLine = lines.first { $0["file"] as? String == typo }
+        #expect(typoLine?["valid"] as? Bool == false && (typoLine?["error"] as? String)?.contains("sampels") == true)
+    }
+
+    /// Every key of the schema, nested ones and the distribution's included, has a
+    /// description; numbers carry their bounds (NA in (0, 1.7]), lists their items' bounds.
+    @Test func everyKeyIsDocumented() throws {
+        let schema = try JSONSerialization.jsonObject(with: Data(JSONSchemaGenerator.datasetSchema(presets: []).utf8)) as! [String: Any]
+        var undocumented: [String] = [], count = 0
+        func walk(_ node: Any, _ path: String) {
+            guard let object = node as? [String: Any] else { return }
+            for (key, value) in object["properties"] as? [String: Any] ?? [:] {
+                count += 1
+                if ((value as? [String: Any])?["description"] as? String ?? "").isEmpty { undocumented.append(path + key) }
+                walk(value, path + key + ".")
+            }
+            for key in ["items", "allOf", "oneOf"] {
+                if let child = object[key] as? [String: Any] { walk(child, path) }
+                for child in object[key] as? [Any] ?? [] { walk(child, path) }
+            }
+        }
+        walk(schema, "")
+        for (name, definition) in schema["definitions"] as? [String: Any] ?? [:] { walk(definition, "definitions.\(name).") }
+        #expect(count > 150 && undocumented.isEmpty, "undocumented: \(undocumented.sorted())")
+        let optics = ((schema["properties"] as! [String: Any])["optics"] as! [String: Any])["properties"] as! [String: Any]
+        let na = optics["na"] as! [String: Any], plain = (na["oneOf"] as! [[String: Any]])[0]
+        #expect(plain["exclusiveMinimum"] as? Double == 0 && plain["maximum"] as? Double == 1.7)
+        let wavelength = optics["wavelength_um"] as! [String: Any]
+        #expect(wavelength["x-unit"] as? String == "µm" && (wavelength["description"] as? String)?.hasSuffix("(µm)") == true)
+    }
+
+    /// Values out of bounds fail the schema (jsonschema) and the loader alike; an NA at or
+    /// above the immersion index (a relation JSON Schema cannot state) fails the loader.
+    @Test(.enabled(if: PythonReference.isAvailable))
+    func outOfBoundsValuesFailSchemaAndLoader() throws {
+        let folder = TestPaths.temporaryDirectory("bounds")
+        try FileManager.default.copyItem(atPath: TestPaths.packageRoot + "/fluosynth.schema.json", toPath: folder + "/schema.json")
+        let example = try String(contentsOfFile: TestPaths.packageRoot + "/Examples/microtubules-widefield-2d.yaml", encoding: .utf8)
+        let cases = [("na-negative", "  na: 1.3", "  na: -1"), ("shape-zero", "shape: [256, 256]", "shape: [0, 0]"),
+                     ("na-above-immersion", "  na: 1.3", "  na: 1.6")]
+        var files: [String] = []
+        for (name, from, to) in cases {
+            #expect(example.contains(from))
+            try example.replacingOccurrences(of: from, with: to).write(toFile: folder + "/\(name).yaml", atomically: true, encoding: .utf8)
+            files.append(folder + "/\(name).yaml")
+            #expect(throws: (any Error).self, "\(name) loads") {
+                try SpecLoader.load(folder + "/\(name).yaml", presets: PresetLibrary(folders: [TestPaths.packageRoot + "/Phantoms"]))
+            }
+        }
+        let lines = try PythonReference.run("schema_check.py", [folder + "/schema.json"] + files)
+            .split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        #expect(lines[0]["valid"] as? Bool == false && lines[1]["valid"] as? Bool == false, "\(lines)")
+        #expect(lines[2]["valid"] as? Bool == true, "an NA above the immersion index is the loader's to refuse")
     }
 }

@@ -20,9 +20,60 @@ public enum JSONSchemaGenerator {
         root["$schema"] = "http://json-schema.org/draft-07/schema#"
         root["title"] = "FluoSynth dataset spec"
         root["description"] = "A YAML spec for `fluosynth generate`. Any number may also be a range [min, max] or a {distribution: …} mapping, drawn per sample."
-        root["definitions"] = definitions
+        root["definitions"] = definitions.mapValues { documented($0, parent: nil) }
+        root = documented(root, parent: nil) as! [String: Any]
         let data = try JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys])
         return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The schema with each key's documentation (`KeyDocumentation`): description, unit
+    /// (`x-unit`), default and bounds. A key's entry is found by its name and its parent key.
+    static func documented(_ node: Any, parent: String?) -> Any {
+        guard var object = node as? [String: Any] else { return node }
+        if var properties = object["properties"] as? [String: Any] {
+            for (key, value) in properties {
+                let child = documented(value, parent: key)
+                properties[key] = KeyDocumentation.of(key, parent: parent).map { annotated(child, $0) } ?? child
+            }
+            object["properties"] = properties
+        }
+        if let items = object["items"] { object["items"] = documented(items, parent: parent) }
+        if let list = object["oneOf"] as? [Any] { object["oneOf"] = list.map { documented($0, parent: parent) } }
+        return object
+    }
+
+    /// `node` with `documentation` added (a bare `$ref` is wrapped, since draft-07 ignores
+    /// keywords beside one).
+    static func annotated(_ node: Any, _ documentation: KeyDocumentation) -> Any {
+        var object = bounded(node, documentation) as? [String: Any] ?? [:]
+        if object.count == 1, object["$ref"] != nil { object = ["allOf": [object]] }
+        object["description"] = documentation.description + (documentation.unit.map { " (\($0))" } ?? "")
+        if let unit = documentation.unit { object["x-unit"] = unit }
+        if let value = documentation.defaultValue { object["default"] = value }
+        if let text = documentation.defaultText, let value = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: .fragmentsAllowed) {
+            object["default"] = value
+        }
+        return object
+    }
+
+    /// `node` with the bounds applied to its numbers: plain, each end of a range, each item
+    /// of a list.
+    static func bounded(_ node: Any, _ d: KeyDocumentation) -> Any {
+        guard d.hasBounds, var object = node as? [String: Any] else { return node }
+        var bounds: [String: Any] = [:]
+        if let v = d.minimum { bounds["minimum"] = v }
+        if let v = d.exclusiveMinimum { bounds["exclusiveMinimum"] = v }
+        if let v = d.maximum { bounds["maximum"] = v }
+        if let reference = object["$ref"] as? String, let type = ["#/definitions/number": "number", "#/definitions/integer": "integer"][reference] {
+            let plain = bounds.merging(["type": type]) { $1 }
+            return ["oneOf": [plain, ["type": "array", "items": plain, "minItems": 2, "maxItems": 2], ["$ref": "#/definitions/distribution"]]]
+        }
+        switch object["type"] as? String {
+        case "array": object["items"] = object["items"].map { bounded($0, d) }
+        case "number", "integer": object.merge(bounds) { $1 }
+        default: if let list = object["oneOf"] as? [Any] { object["oneOf"] = list.map { bounded($0, d) } }
+        }
+        return object
     }
 
     /// Types with a hand-written schema: per-object distributions read like numbers.
