@@ -8,11 +8,11 @@ struct FluoSynth: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fluosynth",
         abstract: "Paired training data for fluorescence-microscopy image restoration.",
-        discussion: """
+        discussion: reflowed("""
         FluoSynth renders ground truth through a physical model of a fluorescence microscope
         (PSF, background, sampling, camera) to make registered low/high-quality pairs.
         Lengths are in µm and axes are ordered z, y, x.
-        """,
+        """),
         version: ToolInfo.version,
         subcommands: [GenerateCommand.self, CalibrateCommand.self, AdaptCommand.self, PhantomCommand.self, PSFCommand.self, DegradeCommand.self, SchemaCommand.self, MergeCommand.self, TrainCommand.self, PredictCommand.self, ExportCommand.self, IsotropicCommand.self, LoopCommand.self, EvaluateCommand.self, DeconvolveCommand.self, ResolutionCommand.self, ExplainCommand.self]
     )

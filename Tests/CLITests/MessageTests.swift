@@ -52,6 +52,29 @@ struct MessageTests {
         #expect(try fluosynth(["deconvolve", path, "-o", folder + "/out.tif", "--na", "1.2", "--wavelength", "0.5", "--pixel-size", "0.1"]).status == 0)
     }
 
+    /// Help text wraps between phrases: no prose line ends where the next word would still
+    /// have fitted (a hand-made break that ArgumentParser kept), and no example is so long
+    /// that it wraps onto an unindented line.
+    @Test func helpWrapsBetweenPhrases() throws {
+        let commands = ["", "generate", "calibrate", "adapt", "phantom", "psf", "degrade", "schema", "merge", "train", "predict",
+                        "export", "isotropic", "isotropic run", "isotropic prepare", "isotropic train", "isotropic predict",
+                        "loop", "evaluate", "deconvolve", "resolution", "explain"]
+        var breaks: [String] = []
+        for command in commands {
+            let help = try fluosynth(command.split(separator: " ").map(String.init) + ["--help"]).stdout
+            let lines = help.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            for (previous, line) in zip(lines, lines.dropFirst()) where !previous.isEmpty && !line.isEmpty && !line.hasPrefix(" ") {
+                let word = line.split(separator: " ").first.map(String.init) ?? ""
+                let prose = !previous.hasPrefix(" ") && !previous.hasSuffix(":") && !line.hasPrefix("-") && !line.hasPrefix("Example")
+                if prose && previous.count + 1 + word.count <= 79 { breaks.append("\(command): '\(previous)' / '\(line)'") }
+                if previous.hasPrefix("  ") && previous.count >= 70 && line.first.map({ !$0.isUppercase }) == true {
+                    breaks.append("\(command): example wraps: '\(previous)' / '\(line)'")
+                }
+            }
+        }
+        #expect(breaks.isEmpty, "\(breaks.joined(separator: "\n"))")
+    }
+
     /// Defaults print as a user types them.
     @Test func listDefaultsPrintAsTyped() throws {
         let help = try fluosynth(["psf", "--help"]).stdout

@@ -5,7 +5,7 @@ struct AdaptCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "adapt",
         abstract: "Fine-tune a network on your own images through the imaging model (no ground truth needed).",
-        discussion: """
+        discussion: reflowed("""
         Each step takes patches of the real images, makes two noisy copies whose noises
         are independent (recorruption with the image's calibrated noise), feeds one to
         the network and asks that its output, blurred by the spec's PSF and sampled like
@@ -16,10 +16,10 @@ struct AdaptCommand: ParsableCommand {
         --from-scratch starts from random weights (ZS-DeconvNet's setting).
 
         Example:
-          fluosynth adapt calibrated-loop/model widefield-high.tif --spec calibrated.yaml \\
-              --synthetic calibrated-loop/data --out adapted
+          fluosynth adapt calibrated-loop/model widefield-high.tif \\
+              --spec calibrated.yaml --synthetic calibrated-loop/data --out adapted
           fluosynth predict adapted widefield-high.tif -o restored.tif
-        """
+        """)
     )
 
     @Argument(help: "The model folder to adapt (fluosynth train or loop).")

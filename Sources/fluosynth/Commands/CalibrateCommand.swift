@@ -5,7 +5,7 @@ struct CalibrateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "calibrate",
         abstract: "Estimate the imaging model from your own image and write a spec that simulates it.",
-        discussion: """
+        discussion: reflowed("""
         From one image (or --frames, a stack of repeated frames of a still scene, and
         --dark frames): the camera's gain, offset and read noise; the optical cut-off
         against 2·NA/λ (a mismatch means the pixel size, NA or wavelength given is
@@ -21,9 +21,10 @@ struct CalibrateCommand: ParsableCommand {
         Example:
           fluosynth calibrate ../shared/data/microtubules-wf-sim/widefield-high.tif \\
               --na 1.4 --wavelength 0.52 --pixel-size 0.03 \\
-              --base Examples/loop-microtubules.yaml -o calibrated.yaml --report calibration
+              --base Examples/loop-microtubules.yaml -o calibrated.yaml \\
+              --report calibration
           fluosynth loop calibrated.yaml
-        """
+        """)
     )
 
     @Argument(help: "The real image (TIFF, 2-D).")

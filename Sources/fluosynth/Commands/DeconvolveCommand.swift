@@ -12,7 +12,7 @@ struct DeconvolveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "deconvolve",
         abstract: "Restore an image or stack with a classical baseline: Richardson–Lucy or Gaussian smoothing.",
-        discussion: """
+        discussion: reflowed("""
         Richardson–Lucy (--method rl, the default) needs the PSF: the PSF-model
         options, as for fluosynth psf, or a measured stack with --psf-file. --tv adds
         Dey et al.'s total-variation regularisation (λ about 0.001–0.01; below 0.25
@@ -27,7 +27,7 @@ struct DeconvolveCommand: ParsableCommand {
           fluosynth deconvolve stack.tif --psf-file psf.tif --iterations 50 \\
               --tv 0.002 -o rl.tif
           fluosynth deconvolve low.tif --method gaussian --sigma 0.06 -o smooth.tif
-        """
+        """)
     )
 
     @Argument(help: "Input image (TIFF, OME-TIFF or OME-Zarr .zarr): a 2-D image or a z-stack.")

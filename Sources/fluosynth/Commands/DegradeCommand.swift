@@ -19,7 +19,7 @@ struct DegradeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "degrade",
         abstract: "Degrade a ground-truth TIFF with the imaging model (PSF, background, sampling, camera).",
-        discussion: """
+        discussion: reflowed("""
         Stages run in the microscope's order: background → PSF → subsampling → camera.
         Example (a SIM image as ground truth, made to look like a noisy widefield
         image):
@@ -27,7 +27,7 @@ struct DegradeCommand: ParsableCommand {
               --na 1.4 --wavelength 0.52 --pixel-size 0.03 \\
               --subsample y:2:integrate --subsample x:2:integrate \\
               --peak-photons 60 --read-noise 2 --offset 100 -o low.tif
-        """
+        """)
     )
 
     @Argument(help: "Ground-truth image or stack (TIFF).")

@@ -19,7 +19,7 @@ struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate",
         abstract: "Score restorations against ground truth: NRMSE, SSIM, PSNR and MS-SSIM as CARE reports them.",
-        discussion: """
+        discussion: reflowed("""
         Each ground truth is normalised to its 0.1 and 99.9 percentiles and each
         restoration mapped onto it by the least-squares affine fit αx + β (CSBDeep's
         normalize_minmse); then NRMSE, PSNR (data range 1), SSIM (Gaussian window σ
@@ -37,7 +37,7 @@ struct EvaluateCommand: ParsableCommand {
               --baseline rl=rl/ --baseline gauss=smoothed/ \\
               --csv scores.csv --summary summary.json
           fluosynth evaluate predictions/ data/test/GT --json
-        """
+        """)
     )
 
     @Argument(help: "Restoration: a TIFF or a folder of TIFFs.")

@@ -6,7 +6,7 @@ struct ExplainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explain",
         abstract: "Write a teaching page that walks one sample through the imaging model.",
-        discussion: """
+        discussion: reflowed("""
         Writes DIR/index.html and its pictures in DIR/images/: a self-contained page
         (no network, no external files beyond its own PNGs) that follows sample N of
         the spec through its first condition, stage by stage, exactly as `fluosynth
@@ -29,7 +29,7 @@ struct ExplainCommand: ParsableCommand {
               --out explain/na --sweep na=0.8,1.0,1.4
           fluosynth explain Examples/spheres-3d-rcan.yaml \\
               --out explain/spheres --sample 3 --sweep photons=20,100,1000
-        """
+        """)
     )
 
     @Argument(help: "The dataset spec (YAML).")

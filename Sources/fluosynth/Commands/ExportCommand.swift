@@ -6,7 +6,7 @@ struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Write a trained model as a bioimage.io package (ONNX weights) for Fiji, napari, ilastik.",
-        discussion: """
+        discussion: reflowed("""
         The package (bioimage.io model format 0.5) holds the network as ONNX (opset 17),
         the model's percentile normalisation as preprocessing, the axes with the sample's
         pixel size in µm, a test input cut from the centre of SAMPLE with this model's
@@ -17,7 +17,7 @@ struct ExportCommand: ParsableCommand {
         Examples:
           fluosynth export model --sample low.tif -o model.bioimageio.zip
           fluosynth export model --sample low.tif -o mt.bioimageio.zip --author "A. Person" --spec mt.yaml
-        """
+        """)
     )
 
     @Argument(help: "Model folder (from fluosynth train).")

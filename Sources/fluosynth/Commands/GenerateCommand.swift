@@ -10,7 +10,7 @@ struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
         abstract: "Generate a paired dataset from a YAML spec.",
-        discussion: """
+        discussion: reflowed("""
         Writes <out>/<split>/GT/<id>.tif and <out>/<split>/<condition>/<id>.tif
         (CSBDeep's RawData.from_folder layout), <out>/<split>/<condition>.npz
         (csbdeep.io.load_training_data), PNG previews and manifest.json. The same seed
@@ -22,7 +22,7 @@ struct GenerateCommand: ParsableCommand {
           fluosynth generate spec.yaml --shard 3/10        # one of 10 disjoint shares
           fluosynth merge /data/mt                         # join the shards
           fluosynth generate spec.yaml --resume            # finish an interrupted run
-        """
+        """)
     )
 
     @Argument(help: "The dataset spec (YAML). `fluosynth schema` prints its JSON Schema.")

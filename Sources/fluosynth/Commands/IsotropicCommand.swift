@@ -8,7 +8,7 @@ struct IsotropicCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "isotropic",
         abstract: "Restore an anisotropic stack to isotropic resolution from its own lateral slices.",
-        discussion: """
+        discussion: reflowed("""
         Lateral (XY) slices are the ground truth; degraded with the PSF's axial blur
         and the z sampling they look like axial slices, and a 2-D network trained on
         them restores the stack's XZ and YZ slices (CARE's isotropic restoration).
@@ -17,7 +17,7 @@ struct IsotropicCommand: ParsableCommand {
               --model confocal --na 1.2 --wavelength 0.52 \\
               --excitation-wavelength 0.488 \\
               --immersion-index 1.33 --steps 4000 -o stack-isotropic.tif
-        """,
+        """),
         subcommands: [IsotropicRunCommand.self, IsotropicPrepareCommand.self, IsotropicTrainCommand.self, IsotropicPredictCommand.self]
     )
 }
@@ -38,7 +38,7 @@ struct IsotropicPrepareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "prepare",
         abstract: "Write training pairs from the stack's lateral slices.",
-        discussion: """
+        discussion: reflowed("""
         Each XY slice is convolved with the PSF turned so that its z axis lies along
         y (and, for a second set, along x), subsampled along that axis by
         σ = z step / pixel size and interpolated back, exactly as `isotropic predict`
@@ -46,7 +46,7 @@ struct IsotropicPrepareCommand: ParsableCommand {
         Example:
           fluosynth isotropic prepare stack.tif --z-step 1.0 --pixel-size 0.25 \\
               --model born-wolf --na 1.2 --wavelength 0.52 -o pairs/
-        """
+        """)
     )
 
     @OptionGroup var input: StackOptions
@@ -77,10 +77,10 @@ struct IsotropicTrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train the 2-D network on prepared pairs (as `fluosynth train`).",
-        discussion: """
+        discussion: reflowed("""
         Example:
           fluosynth isotropic train pairs/ --out model --steps 4000
-        """
+        """)
     )
 
     @Argument(help: "The folder `isotropic prepare` wrote.")
@@ -109,13 +109,13 @@ struct IsotropicPredictCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "predict",
         abstract: "Restore the stack with a trained model.",
-        discussion: """
+        discussion: reflowed("""
         The stack is upsampled along z by σ, every XZ and every YZ slice is restored
         and the two views are combined (geometric mean by default); the result has
         isotropic spacing.
         Example:
           fluosynth isotropic predict model stack.tif -o stack-isotropic.tif
-        """
+        """)
     )
 
     @Argument(help: "The model folder.")
@@ -154,7 +154,7 @@ struct IsotropicRunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Prepare, train and predict in one go.",
-        discussion: """
+        discussion: reflowed("""
         The pairs and the model go to --work (default <output>.isotropic/), where
         each step can be inspected or redone alone with `isotropic prepare|train|
         predict`.
@@ -162,7 +162,7 @@ struct IsotropicRunCommand: ParsableCommand {
           fluosynth isotropic run stack.tif --z-step 1.0 --pixel-size 0.25 \\
               --model born-wolf --na 1.2 --wavelength 0.52 --steps 4000 \\
               -o stack-isotropic.tif
-        """
+        """)
     )
 
     @OptionGroup var input: StackOptions

@@ -5,7 +5,7 @@ struct LoopCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "loop",
         abstract: "The fully synthetic loop: generate, train, restore the test split, compare with Richardson–Lucy, report.",
-        discussion: """
+        discussion: reflowed("""
         Writes into the work folder (default out/<spec name>-loop): data/ (the
         dataset), model/, predictions/, baselines/richardson-lucy/, metrics.csv,
         metrics.json and report.html. The spec's optional `loop:` section sets the
@@ -19,10 +19,10 @@ struct LoopCommand: ParsableCommand {
         replayed) and restores them with the adapted model.
         Examples:
           fluosynth loop Examples/loop-microtubules.yaml
-          fluosynth loop calibrated.yaml \
-              --real ../shared/data/microtubules-wf-sim/widefield-high.tif \
+          fluosynth loop calibrated.yaml \\
+              --real ../shared/data/microtubules-wf-sim/widefield-high.tif \\
               --reference ../shared/data/microtubules-wf-sim/sim-high.tif
-        """
+        """)
     )
 
     @Argument(help: "The dataset spec (YAML) with an optional loop: section.")

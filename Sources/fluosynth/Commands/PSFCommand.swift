@@ -5,14 +5,14 @@ struct PSFCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "psf",
         abstract: "Render a PSF model to a TIFF and compare its widths with theory.",
-        discussion: """
+        discussion: reflowed("""
         Example:
           fluosynth psf --model born-wolf --na 1.4 --wavelength 0.52 \\
               --immersion-index 1.518 \\
               --pixel-size 0.02 --z-step 0.05 --shape 64,128,128 -o psf.tif
         The PSF is centred at index n/2 of every axis and normalised to unit sum. With
         --otf the |FFT| of the PSF (zero frequency in the centre) is written too.
-        """
+        """)
     )
 
     @OptionGroup(title: "PSF model") var psf: PSFOptions

@@ -6,7 +6,7 @@ struct PhantomCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "phantom",
         abstract: "Write one ground-truth phantom (microtubules, granules, spheres or a mixture) to a TIFF.",
-        discussion: """
+        discussion: reflowed("""
         PRESET_OR_FILE is a YAML file or a preset in Phantoms/: microtubules,
         microtubules-aster, microtubules-speckle, granules, vesicles, spheres-rcan,
         mixed-cell. Presets are looked up in --presets, $FLUOSYNTH_PHANTOMS,
@@ -22,7 +22,7 @@ struct PhantomCommand: ParsableCommand {
               --seed 1 --preview gt.png -o gt.tif
           fluosynth phantom spheres-rcan --shape 64,128,128 \\
               --pixel-size 0.1 --z-step 0.1 -o spheres.tif
-        """
+        """)
     )
 
     @Argument(help: "Phantom parameters: a YAML file or a preset name.")

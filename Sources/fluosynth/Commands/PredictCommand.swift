@@ -6,7 +6,7 @@ struct PredictCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "predict",
         abstract: "Restore an image, stack or time series with a trained CARE model.",
-        discussion: """
+        discussion: reflowed("""
         The input is normalised to the model's percentiles, predicted in tiles that
         overlap by the network's receptive field (no seams) and mapped back to the
         input's intensities. Output is float32 with the input's pixel size and z step.
@@ -15,7 +15,7 @@ struct PredictCommand: ParsableCommand {
         Examples:
           fluosynth predict model low.tif -o restored.tif
           fluosynth predict model big.tif -o restored.tif --tiles 4,4 --overlap 32
-        """
+        """)
     )
 
     @Argument(help: "Model folder (from fluosynth train).")

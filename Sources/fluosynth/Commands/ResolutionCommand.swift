@@ -8,7 +8,7 @@ struct ResolutionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "resolution",
         abstract: "Estimate the resolution of a real image without ground truth.",
-        discussion: """
+        discussion: reflowed("""
         Image decorrelation analysis (Descloux et al., Nat. Methods 2019) of IMAGE:
         the highest frequency whose phase still correlates with the image, reported as
         2·pixel/kc. With --second, a second noisy acquisition of the same field, also
@@ -23,7 +23,7 @@ struct ResolutionCommand: ParsableCommand {
               --second ../shared/data/microtubules-wf-sim/sim-low.tif
           fluosynth resolution frame1.tif --second frame2.tif --pixel-size 0.065
           fluosynth resolution stack.tif --plane 12 --json
-        """
+        """)
     )
 
     @Argument(help: "Image (TIFF); a stack is analysed in one plane.")

@@ -8,7 +8,7 @@ struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train a CARE restoration network (residual U-Net) on pairs.",
-        discussion: """
+        discussion: reflowed("""
         DATA is a CSBDeep .npz file (X, Y, axes SCYX/SCZYX), a pair folder
         (GT/<name>.tif with <source>/<name>.tif, or <source>.npz), or a dataset root
         with train/ and val/ pair folders (the layout fluosynth generate writes):
@@ -24,7 +24,7 @@ struct TrainCommand: ParsableCommand {
           fluosynth train pairs/train/low.npz --out model --steps 2000 \\
               --patch 64 --loss laplace
           fluosynth train pairs/ --out model --resume
-        """
+        """)
     )
 
     @Argument(help: "Training data: .npz file, pair folder or dataset root.")
