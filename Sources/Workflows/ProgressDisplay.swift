@@ -11,24 +11,30 @@ public final class ProgressDisplay: @unchecked Sendable {
     private let start = Date()
     private let lock = NSLock()
     private var done = 0
+    /// Items done before this display started (a resumed run): counted, not timed.
+    private let before: Int
     private var lastDraw = Date.distantPast
     private var lastPlainPercent = -1
     private let quiet: Bool
 
-    /// `total` items of `unit` (e.g. "pairs"); `quiet` suppresses everything.
-    public init(total: Int, label: String, unit: String, quiet: Bool = false) {
+    /// `total` items of `unit` (e.g. "pairs"), `alreadyDone` of them by an earlier run;
+    /// `quiet` suppresses everything.
+    public init(total: Int, label: String, unit: String, alreadyDone: Int = 0, quiet: Bool = false) {
         self.total = Swift.max(total, 1)
+        before = alreadyDone
+        done = alreadyDone
         self.label = label
         self.unit = unit
         self.quiet = quiet
         terminal = isatty(STDERR_FILENO) == 1
     }
 
-    /// Items per second so far.
+    /// Items per second of wall time since the display started (all the work, not only the
+    /// items' own: a training run's rate includes its validations and checkpoints).
     public var rate: Double {
         lock.lock()
         defer { lock.unlock() }
-        return Double(done) / Swift.max(Date().timeIntervalSince(start), 1e-9)
+        return Double(done - before) / Swift.max(Date().timeIntervalSince(start), 1e-9)
     }
 
     /// Seconds since the display was made.
@@ -42,7 +48,7 @@ public final class ProgressDisplay: @unchecked Sendable {
         guard !quiet else { return }
         let now = Date()
         let elapsed = now.timeIntervalSince(start)
-        let rate = Double(done) / Swift.max(elapsed, 1e-9)
+        let rate = Double(done - before) / Swift.max(elapsed, 1e-9)
         let remaining = rate > 0 ? Double(total - done) / rate : 0
         if terminal {
             guard now.timeIntervalSince(lastDraw) > 0.1 || done == total else { return }

@@ -81,8 +81,7 @@ public enum TrainRun {
         if trainer.imagesWithoutForeground > 0 {
             log("note: \(trainer.imagesWithoutForeground) image(s) have no foreground by the filter (threshold \(request.foregroundThreshold)); their patches are drawn anywhere")
         }
-        let display = ProgressDisplay(total: steps, label: "train", unit: "steps")
-        if let state = resume?.state, state.step > 0 { display.advance(by: state.step) }
+        let display = ProgressDisplay(total: steps, label: "train", unit: "steps", alreadyDone: resume?.state.step ?? 0)
         var history = resume?.state.history ?? []
         let state = try trainer.run(progress: { progress in
             let validation = progress.lastValidationLoss.map { String(format: "val %.4g", $0) } ?? "val –"
@@ -93,8 +92,10 @@ public enum TrainRun {
         })
         display.finish()
         if let last = state.history.last {
-            log(String(format: "done: %d steps, loss %.4g, validation loss %.4g (best %.4g), %.2f steps/s%@",
-                       state.step, last.loss, last.validationLoss, state.bestValidationLoss, last.stepsPerSecond,
+            // The same rate as the progress lines (wall time, validation included), then the
+            // last epoch's rate over its training steps alone (training.csv's steps_per_s).
+            log(String(format: "done: %d steps, loss %.4g, validation loss %.4g (best %.4g), %.2f steps/s overall (%.2f steps/s training, without validation)%@",
+                       state.step, last.loss, last.validationLoss, state.bestValidationLoss, display.rate, last.stepsPerSecond,
                        state.stopped ? " (stopped early)" : ""))
         }
         log("wrote \(request.modelDirectory): config.json, weights_best.bin, weights_last.bin, checkpoint.bin, training.csv, training.svg")

@@ -75,6 +75,34 @@ struct MessageTests {
         #expect(breaks.isEmpty, "\(breaks.joined(separator: "\n"))")
     }
 
+    /// train's progress lines and its closing summary give the same rate (steps over wall
+    /// time, validation included), the summary adding the training-only rate by name.
+    @Test func trainProgressAndSummaryAgree() throws {
+        let folder = TestPaths.temporaryDirectory("train-rate")
+        #expect(try fluosynth(["generate", TestPaths.packageRoot + "/Examples/snr-ladder.yaml", "--samples", "6", "--out", folder + "/data", "--quiet"]).status == 0)
+        let result = try fluosynth(["train", folder + "/data", "--out", folder + "/model", "--steps", "40", "--steps-per-epoch", "10",
+                                    "--batch", "4", "--patch", "32", "--filters", "8", "--threads", "2", "--source", "low-1"])
+        #expect(result.status == 0, "\(result.stderr)")
+        func rate(_ text: String, after marker: String) -> Double? {
+            guard let range = text.range(of: marker, options: .backwards) else { return nil }
+            let tail = text[range.upperBound...].drop { $0 == " " }
+            return Double(tail.prefix { $0.isNumber || $0 == "." })
+        }
+        // Progress: "train: 40/40 steps (100 %), 12.3 steps/s, ETA …"; summary: "…, 12.34 steps/s overall (…".
+        let progressLine = result.stderr.split(separator: "\n").last { $0.contains("40/40 steps") }.map(String.init) ?? ""
+        let progress = progressLine.components(separatedBy: "), ").dropFirst().first.flatMap { Double($0.prefix { $0.isNumber || $0 == "." }) }
+        let summaryLine = result.stdout.split(separator: "\n").first { $0.hasPrefix("done:") }.map(String.init) ?? ""
+        let overall = summaryLine.components(separatedBy: "), ").last.flatMap { Double($0.prefix { $0.isNumber || $0 == "." }) }
+        let training = rate(summaryLine, after: "overall (")
+        #expect(summaryLine.contains("steps/s overall") && summaryLine.contains("steps/s training, without validation"), "\(summaryLine)")
+        if let progress, let overall, let training {
+            #expect(abs(overall / progress - 1) < 0.25, "progress \(progress) vs summary \(overall) steps/s")
+            #expect(training >= overall * 0.9, "training-only \(training) should not be slower than overall \(overall)")
+        } else {
+            Issue.record("rates not found in '\(progressLine)' / '\(summaryLine)'")
+        }
+    }
+
     /// Defaults print as a user types them.
     @Test func listDefaultsPrintAsTyped() throws {
         let help = try fluosynth(["psf", "--help"]).stdout
