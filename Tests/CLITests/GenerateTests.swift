@@ -39,6 +39,9 @@ struct GenerateTests {
         #expect((manifest["spec_hash"] as! String).hasPrefix("fnv1a64:"))
         #expect(FileManager.default.fileExists(atPath: out + "/train/GT/000000.tif"))
         #expect(FileManager.default.fileExists(atPath: out + "/previews/contact-sheet.png"))
+        // The previews page labels the columns (conditions, then the ground truth) and the bars.
+        let index = try String(contentsOfFile: out + "/previews/index.html", encoding: .utf8)
+        #expect(index.contains("ground truth") && index.contains("Scale bars:") && index.contains(" µm") && index.contains("000000.png"))
     }
 
     /// What CSBDeep, numpy and tifffile see in the examples' output.

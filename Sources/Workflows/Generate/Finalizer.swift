@@ -86,25 +86,3 @@ enum Manifest {
         try AtomicFile.write(JSONSerialization.data(withJSONObject: manifest, options: [.prettyPrinted, .sortedKeys]), to: path)
     }
 }
-
-/// PNG previews: one picture per sample (each condition's input in spec order, then the
-/// target, side by side) and a contact sheet of all of them.
-enum Previews {
-    static func write(records: [SampleRecord], conditions: [String], images: PairLayout, layout: PairLayout, count: Int) throws {
-        guard count > 0 else { return }
-        var rows: [Image8] = []
-        for record in records.prefix(count) {
-            var pictures: [Image8] = []
-            for condition in conditions {
-                pictures.append(Preview.image(channels: try SampleWriter.read(images.input(split: record.split, condition: condition, id: record.id))))
-            }
-            pictures.append(Preview.image(channels: try SampleWriter.read(images.groundTruth(split: record.split, id: record.id))))
-            let row = ImageSheet.row(pictures)
-            try PNGWriter.write(row, to: "\(layout.previews)/\(record.id).png")
-            rows.append(row)
-        }
-        // Two samples per row of the contact sheet.
-        let sheet = stride(from: 0, to: rows.count, by: 2).map { Array(rows[$0 ..< Swift.min($0 + 2, rows.count)]) }
-        try PNGWriter.write(ImageSheet.grid(sheet, gap: 8), to: "\(layout.previews)/contact-sheet.png")
-    }
-}
