@@ -26,6 +26,6 @@ struct PSFReferenceTests {
         #expect(reference.shape == ours.shape)
         let difference = relativeL2(ours, reference)
         print("psfmodels cross-check NA \(na) λ \(wavelength) ni \(ni) ns \(ns) depth \(depth): relative L2 \(difference)")
-        #expect(difference < 0.05)
+        #expect(difference < 0.01)
     }
 }

@@ -107,7 +107,8 @@ public struct GibsonLanniPSF: PointSpreadFunction, Codable, Equatable {
         let l = layers
         let na2 = na * na
         let c0 = l.zp * (1 - l.ni / l.ns) + l.ni * (l.tg0 / l.ng0 + l.ti0 / l.ni0 - l.tg / l.ng)
-        return ScalarDiffraction(na: na, wavelengthUm: wavelengthUm) { rho, offset in
+        let branchPoints = [l.ni, l.ni0, l.ns, l.ng, l.ng0].map { $0 / na }
+        return ScalarDiffraction(na: na, wavelengthUm: wavelengthUm, branchPoints: branchPoints) { rho, offset in
             func c(_ n: Double) -> Complex<Double> { Complex.sqrt(Complex(n * n - na2 * rho * rho)) }
             let z = l.zp + offset
             var w = c(l.ni) * Complex(c0 - z)
