@@ -110,3 +110,18 @@ import TestSupport
         #expect(throws: DataIOError.self) { try predict(sample, folder + "/c.png") }
     }
 }
+
+/// A CSBDeep model folder given to predict is named as such, with what to do instead.
+@Suite struct ForeignModelTests {
+    @Test func csbdeepModelFolderIsRecognised() throws {
+        let folder = TestPaths.temporaryDirectory("csbdeep-model")
+        let config = #"{"n_dim": 2, "axes": "YXC", "n_channel_in": 1, "n_channel_out": 1, "unet_n_depth": 2, "unet_kern_size": 5, "train_loss": "laplace"}"#
+        try Data(config.utf8).write(to: URL(fileURLWithPath: folder + "/config.json"))
+        do {
+            _ = try ModelStore(directory: folder).load()
+            Issue.record("a CSBDeep folder loaded")
+        } catch {
+            #expect("\(error)".contains("is a CSBDeep (Keras) model folder") && "\(error)".contains("unet_n_depth"), "\(error)")
+        }
+    }
+}

@@ -50,6 +50,7 @@ public struct ModelStore: Sendable {
         guard let data = FileManager.default.contents(atPath: configPath) else {
             throw TrainingError.corruptModel(directory, "config.json is missing (not a model folder?)")
         }
+        if let other = ModelStore.foreignFormat(data) { throw TrainingError.mismatch(directory, other) }
         let configuration: ModelConfiguration
         do {
             configuration = try ModelStore.decoder.decode(ModelConfiguration.self, from: data)
@@ -68,6 +69,17 @@ public struct ModelStore: Sendable {
         let problems = configuration.architecture.problems
         guard problems.isEmpty else { throw TrainingError.corruptModel(configPath, problems.joined(separator: "; ")) }
         return configuration
+    }
+
+    /// What to tell a user whose `config.json` belongs to another tool (CSBDeep's CARE and
+    /// N2V models keep Keras weights in HDF5, which FluoSynth does not read), or `nil`.
+    static func foreignFormat(_ configJSON: Data) -> String? {
+        guard let object = try? JSONSerialization.jsonObject(with: configJSON) as? [String: Any], object["format"] == nil else { return nil }
+        let csbdeepKeys: Set<String> = ["n_dim", "axes", "unet_n_depth", "unet_kern_size", "train_loss"]
+        guard !csbdeepKeys.isDisjoint(with: object.keys) else { return nil }
+        return "is a CSBDeep (Keras) model folder (config.json with \(csbdeepKeys.intersection(object.keys).sorted().joined(separator: ", ")), "
+            + "weights in .h5); FluoSynth runs its own model folders and does not read Keras weights. Run it in CSBDeep, "
+            + "or export it from CSBDeep (model.export_TF) to run it in Fiji; to train here, fluosynth train on the same data"
     }
 
     /// The model with its `best` (or `last`) weights.
