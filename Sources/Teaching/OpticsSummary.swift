@@ -83,6 +83,7 @@ public struct OpticsSummary: Sendable {
         switch model {
         case let .bornWolf(p): return widefield(p.na, p.wavelengthUm, p.immersionIndex)
         case let .gibsonLanni(p): return widefield(p.na, p.wavelengthUm, p.immersionIndex)
+        case let .vectorial(v): return widefield(v.layers.na, v.layers.wavelengthUm, v.layers.immersionIndex)
         case let .confocal(p):
             let e = p.emission
             let detection = widefield(e.na, e.wavelengthUm, e.immersionIndex)

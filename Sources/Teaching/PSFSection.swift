@@ -67,6 +67,8 @@ enum PSFSection {
             return "Here h is the <b>Born–Wolf</b> model: scalar diffraction of a perfect objective with a uniform circular pupil in a medium matched to the immersion oil (in focus, the Airy pattern)."
         case .gibsonLanni:
             return "Here h is the <b>Gibson–Lanni</b> model: scalar diffraction through immersion, coverslip and sample layers whose refractive indices may differ, so focusing into the sample adds spherical aberration."
+        case .vectorial:
+            return "Here h is the <b>vectorial</b> (Richards–Wolf) model through the same layers as Gibson–Lanni: at high NA the focused field has an axial component and angle-dependent transmission, which a scalar model leaves out."
         case .confocal:
             return "Here h is a <b>confocal</b> PSF: the excitation spot times the detection PSF seen through the pinhole, narrower than either."
         case .gaussian:

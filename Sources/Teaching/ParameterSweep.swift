@@ -91,6 +91,7 @@ public struct ParameterSweep: Equatable, Sendable {
         switch optics {
         case var .bornWolf(p): set(&p.na, &p.wavelengthUm); return .bornWolf(p)
         case var .gibsonLanni(p): set(&p.na, &p.wavelengthUm); return .gibsonLanni(p)
+        case var .vectorial(p): set(&p.layers.na, &p.layers.wavelengthUm); return .vectorial(p)
         case var .confocal(p): set(&p.emission.na, &p.emission.wavelengthUm); return .confocal(p)
         case .gaussian, .file:
             throw TeachingError.invalidRequest("a \(optics.kind.rawValue) PSF has no \(key == .na ? "NA" : "wavelength"); use born-wolf, gibson-lanni or confocal")

@@ -45,7 +45,7 @@ struct KeyDocumentation: Equatable, Sendable {
         "loop": .init("Training and evaluation settings of fluosynth loop"),
 
         // Optics (every PSF model; each model accepts its own keys)
-        "model": .init("PSF model: gaussian, born-wolf, gibson-lanni, confocal or file"),
+        "model": .init("PSF model: gaussian, born-wolf, gibson-lanni, vectorial (Richards–Wolf, for NA ≥ 1.3), confocal or file"),
         "na": .init("Numerical aperture of the objective (must stay below the immersion index)", above: 0, maximum: 1.7),
         "wavelength_um": .init("Emission wavelength", unit: "µm", minimum: 0.2, maximum: 2),
         "excitation_wavelength_um": .init("Excitation wavelength (confocal)", unit: "µm", minimum: 0.2, maximum: 2),

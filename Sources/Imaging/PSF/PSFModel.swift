@@ -39,6 +39,7 @@ public enum PSFModel: Equatable, Sendable {
     case gaussian(GaussianPSF)
     case bornWolf(BornWolfPSF)
     case gibsonLanni(GibsonLanniPSF)
+    case vectorial(VectorialPSF)
     case confocal(ConfocalPSF)
     case file(PSFFile)
 
@@ -47,6 +48,7 @@ public enum PSFModel: Equatable, Sendable {
         case gaussian
         case bornWolf = "born-wolf"
         case gibsonLanni = "gibson-lanni"
+        case vectorial
         case confocal
         case file
     }
@@ -56,6 +58,7 @@ public enum PSFModel: Equatable, Sendable {
         case .gaussian: return .gaussian
         case .bornWolf: return .bornWolf
         case .gibsonLanni: return .gibsonLanni
+        case .vectorial: return .vectorial
         case .confocal: return .confocal
         case .file: return .file
         }
@@ -66,7 +69,7 @@ public enum PSFModel: Equatable, Sendable {
         switch kind {
         case .gaussian: return GaussianPSF.CodingKeys.allCases.map(\.stringValue)
         case .bornWolf: return BornWolfPSF.CodingKeys.allCases.map(\.stringValue)
-        case .gibsonLanni: return GibsonLanniPSF.CodingKeys.allCases.map(\.stringValue)
+        case .gibsonLanni, .vectorial: return GibsonLanniPSF.CodingKeys.allCases.map(\.stringValue)
         case .confocal: return ConfocalPSF.allKeys
         case .file: return PSFFile.CodingKeys.allCases.map(\.stringValue)
         }
@@ -77,6 +80,7 @@ public enum PSFModel: Equatable, Sendable {
         switch self {
         case let .bornWolf(p): return (p.na, p.wavelengthUm, p.immersionIndex)
         case let .gibsonLanni(p): return (p.na, p.wavelengthUm, p.immersionIndex)
+        case let .vectorial(v): return (v.layers.na, v.layers.wavelengthUm, v.layers.immersionIndex)
         case let .confocal(p): return (p.emission.na, p.emission.wavelengthUm, p.emission.immersionIndex)
         case .gaussian, .file: return nil
         }
@@ -88,6 +92,7 @@ public enum PSFModel: Equatable, Sendable {
         case let .gaussian(p): return p
         case let .bornWolf(p): return p
         case let .gibsonLanni(p): return p
+        case let .vectorial(p): return p
         case let .confocal(p): return p
         case let .file(p): return try loadFile(p)
         }
@@ -105,6 +110,7 @@ extension PSFModel: Codable {
         case .gaussian: self = .gaussian(try GaussianPSF(from: decoder))
         case .bornWolf: self = .bornWolf(try BornWolfPSF(from: decoder))
         case .gibsonLanni: self = .gibsonLanni(try GibsonLanniPSF(from: decoder))
+        case .vectorial: self = .vectorial(try VectorialPSF(from: decoder))
         case .confocal: self = .confocal(try ConfocalPSF(from: decoder))
         case .file: self = .file(try PSFFile(from: decoder))
         }
@@ -117,6 +123,7 @@ extension PSFModel: Codable {
         case let .gaussian(p): try p.encode(to: encoder)
         case let .bornWolf(p): try p.encode(to: encoder)
         case let .gibsonLanni(p): try p.encode(to: encoder)
+        case let .vectorial(p): try p.encode(to: encoder)
         case let .confocal(p): try p.encode(to: encoder)
         case let .file(p): try p.encode(to: encoder)
         }
@@ -130,6 +137,7 @@ extension PSFModel {
         case let .gaussian(p): try p.validate()
         case let .bornWolf(p): try p.validate()
         case let .gibsonLanni(p): try p.validate()
+        case let .vectorial(p): try p.validate()
         case let .confocal(p): try p.validate()
         case let .file(p):
             try require((p.path == nil) != (p.name == nil), "path",

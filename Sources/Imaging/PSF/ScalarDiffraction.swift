@@ -23,12 +23,18 @@ struct ScalarDiffraction: Sendable {
     /// W(ρ, z) in µm for pupil radius ρ ∈ [0, 1] and plane offset z (µm); complex where a
     /// ray is evanescent in one layer (the imaginary part makes it decay).
     var pathDifference: @Sendable (_ rho: Double, _ zUm: Double) -> Complex<Double>
+    /// The vectorial model's pupil factors (f₀, f₁, f₂) at ρ: then
+    /// I = |∫J₀f₀e^{ikW}ρdρ|² + 2|∫J₁f₁e^{ikW}ρdρ|² + |∫J₂f₂e^{ikW}ρdρ|²; `nil` for the scalar
+    /// model (f₀ = 1 alone).
+    var vectorialFactors: (@Sendable (_ rho: Double) -> (Complex<Double>, Complex<Double>, Complex<Double>))?
 
     init(na: Double, wavelengthUm: Double, branchPoints: [Double] = [],
+         vectorialFactors: (@Sendable (_ rho: Double) -> (Complex<Double>, Complex<Double>, Complex<Double>))? = nil,
          pathDifference: @escaping @Sendable (_ rho: Double, _ zUm: Double) -> Complex<Double>) {
         self.na = na
         self.wavelengthUm = wavelengthUm
         self.branchPoints = Array(Set(branchPoints.filter { $0 > 0 && $0 < 1 })).sorted()
+        self.vectorialFactors = vectorialFactors
         self.pathDifference = pathDifference
     }
 
@@ -83,46 +89,59 @@ struct ScalarDiffraction: Sendable {
         intervals += intervals % 2
         let (rho, simpson) = Self.quadrature(intervals: intervals, branchPoints: branchPoints)
 
-        // J₀ table shared by all planes: bessel[ri * columns + j] = J₀(k·NA·r_i·ρ_j).
+        // Bessel tables shared by all planes: table[m][ri * columns + j] = J_m(k·NA·r_i·ρ_j),
+        // m = 0 (and 1, 2 for the vectorial model), with their weights in the intensity.
         let columns = rho.count
-        var bessel = [Double](repeating: 0, count: radiusCount * columns)
-        for ri in 0..<radiusCount {
-            let argument = k * na * Double(ri) * dr
-            for j in 0..<columns { bessel[ri * columns + j] = Foundation.j0(argument * rho[j]) }
+        let orders = vectorialFactors == nil ? [0] : [0, 1, 2]
+        let orderWeights: [Double] = vectorialFactors == nil ? [1] : [1, 2, 1]
+        let tables = orders.map { order in
+            (0..<radiusCount * columns).map { i in Foundation.jn(Int32(order), k * na * Double(i / columns) * dr * rho[i % columns]) }
+        }
+        // Pupil factors (1 for the scalar model), times the quadrature weight and ρ.
+        let factors: [[Complex<Double>]] = (0..<columns).map { j in
+            guard let vectorialFactors else { return [Complex(simpson[j] * rho[j])] }
+            let (f0, f1, f2) = vectorialFactors(rho[j])
+            return [f0, f1, f2].map { $0 * Complex(simpson[j] * rho[j]) }
         }
 
         let planeSize = fine.count
         var output = [Float](repeating: 0, count: planes.count * planeSize)
         output.withUnsafeMutableBufferPointer { out in
             nonisolated(unsafe) let out = out
-            bessel.withUnsafeBufferPointer { table in
-                nonisolated(unsafe) let table = table
-                Parallel.forEach(planes.count, threads: threads) { plane in
-                    // Pupil function times Simpson weight and ρ for this plane.
+            Parallel.forEach(planes.count, threads: threads) { plane in
+                // e^{ikW} at each pupil radius for this plane (decaying where W is complex).
+                let phase = (0..<columns).map { j -> Complex<Double> in
+                    let w = pathDifference(rho[j], planes[plane])
+                    let amplitude = Foundation.exp(-k * w.imaginary)
+                    return Complex(amplitude * Foundation.cos(k * w.real), amplitude * Foundation.sin(k * w.real))
+                }
+                var profile = [Double](repeating: 0, count: radiusCount)
+                for m in orders.indices {
+                    // The order's pupil function.
                     var re = [Double](repeating: 0, count: columns)
                     var im = [Double](repeating: 0, count: columns)
                     for j in 0..<columns {
-                        let w = pathDifference(rho[j], planes[plane])
-                        let amplitude = Foundation.exp(-k * w.imaginary) * simpson[j] * rho[j]
-                        re[j] = amplitude * Foundation.cos(k * w.real)
-                        im[j] = amplitude * Foundation.sin(k * w.real)
+                        let a = factors[j][m] * phase[j]
+                        re[j] = a.real
+                        im[j] = a.imaginary
                     }
-                    var profile = [Double](repeating: 0, count: radiusCount)
-                    for ri in 0..<radiusCount {
-                        var sumRe = 0.0, sumIm = 0.0
-                        let row = ri * columns
-                        for j in 0..<columns {
-                            sumRe += table[row + j] * re[j]
-                            sumIm += table[row + j] * im[j]
+                    tables[m].withUnsafeBufferPointer { table in
+                        for ri in 0..<radiusCount {
+                            var sumRe = 0.0, sumIm = 0.0
+                            let row = ri * columns
+                            for j in 0..<columns {
+                                sumRe += table[row + j] * re[j]
+                                sumIm += table[row + j] * im[j]
+                            }
+                            profile[ri] += orderWeights[m] * (sumRe * sumRe + sumIm * sumIm)
                         }
-                        profile[ri] = sumRe * sumRe + sumIm * sumIm
                     }
-                    fine.fill(out.baseAddress! + plane * planeSize) { radius in
-                        let position = radius / dr
-                        let index = Swift.min(Int(position), radiusCount - 2)
-                        let t = position - Double(index)
-                        return profile[index] * (1 - t) + profile[index + 1] * t
-                    }
+                }
+                fine.fill(out.baseAddress! + plane * planeSize) { radius in
+                    let position = radius / dr
+                    let index = Swift.min(Int(position), radiusCount - 2)
+                    let t = position - Double(index)
+                    return profile[index] * (1 - t) + profile[index + 1] * t
                 }
             }
         }

@@ -17,19 +17,19 @@ struct PSFOptions: ParsableArguments {
     @Option(name: .customLong("immersion-index"), help: "Refractive index of the immersion medium.")
     var immersionIndex: Double = 1.518
 
-    @Option(name: .customLong("sample-index"), help: "gibson-lanni, confocal: refractive index of the sample (default: the immersion index).")
+    @Option(name: .customLong("sample-index"), help: "gibson-lanni, vectorial, confocal: refractive index of the sample (default: the immersion index).")
     var sampleIndex: Double?
 
-    @Option(name: .customLong("immersion-design-index"), help: "gibson-lanni, confocal: immersion index the objective was designed for (default: the immersion index).")
+    @Option(name: .customLong("immersion-design-index"), help: "gibson-lanni, vectorial, confocal: immersion index the objective was designed for (default: the immersion index).")
     var immersionDesignIndex: Double?
 
-    @Option(name: .customLong("coverslip-index"), help: "gibson-lanni, confocal: coverslip refractive index (default 1.515).")
+    @Option(name: .customLong("coverslip-index"), help: "gibson-lanni, vectorial, confocal: coverslip refractive index (default 1.515).")
     var coverslipIndex: Double?
 
-    @Option(name: .customLong("coverslip-thickness"), help: "gibson-lanni, confocal: coverslip thickness in µm (default 170).")
+    @Option(name: .customLong("coverslip-thickness"), help: "gibson-lanni, vectorial, confocal: coverslip thickness in µm (default 170).")
     var coverslipThicknessUm: Double?
 
-    @Option(name: .customLong("depth"), help: "gibson-lanni, confocal: depth of the source below the coverslip in µm (default 0).")
+    @Option(name: .customLong("depth"), help: "gibson-lanni, vectorial, confocal: depth of the source below the coverslip in µm (default 0).")
     var depthUm: Double?
 
     @Option(name: .customLong("excitation-wavelength"), help: "confocal: excitation wavelength in µm.")
@@ -74,6 +74,8 @@ struct PSFOptions: ParsableArguments {
                                          immersionIndex: immersionIndex))
         case .gibsonLanni:
             return .gibsonLanni(try gibsonLanni(required))
+        case .vectorial:
+            return .vectorial(VectorialPSF(try gibsonLanni(required)))
         case .confocal:
             return .confocal(ConfocalPSF(emission: try gibsonLanni(required),
                                          excitationWavelengthUm: try required(excitationWavelengthUm, "--excitation-wavelength"),
