@@ -46,7 +46,7 @@ struct BadSpecTests {
         ("    - {axis: x, factor: 2, mode: integrate}", "    - {axis: z, factor: 2, mode: integrate}", "conditions[0].acquisition.subsample[0].axis", "'z' does not exist in a 2-D image", nil),
         ("    - {axis: x, factor: 2, mode: integrate}", "    - {axis: x, factor: 40, mode: integrate}", "conditions[0].acquisition.subsample[0].factor", "larger than the x axis", nil),
         ("pixel_size_um: [0.05, 0.05]", "pixel_size_um: [0.05]", "pixel_size_um", "needs one value per axis", nil),
-        ("  model: born-wolf", "  model: born-wolff", "optics.model", "'born-wolff' is not one of: gaussian, born-wolf, gibson-lanni, confocal, file (did you mean 'born-wolf'?)", nil),
+        ("  model: born-wolf", "  model: born-wolff", "optics.model", "'born-wolff' is not one of: gaussian, born-wolf, gibson-lanni, vectorial, confocal, file (did you mean 'born-wolf'?)", nil),
         ("  persistence_length_um: 10", "  persistance_length_um: 10", "phantom.persistance_length_um", "did you mean 'persistence_length_um'", nil),
         ("  persistence_length_um: 10", "  persistence_length_um: -3", "phantom.persistence_length_um", "must be > 0", nil),
         ("  count: 5", "    count: 5", "", "YAML syntax", nil),

@@ -17,7 +17,7 @@ struct ExplainCommand: ParsableCommand {
 
         --sweep repeats the recording with one parameter set to each value (at most
         8), everything else, random streams included, unchanged:
-          na          the numerical aperture (born-wolf, gibson-lanni, vectorial, confocal)
+          na          the numerical aperture (every model but gaussian and file)
           wavelength  the emission wavelength in µm
           photons     the camera's peak_photons (or photons_per_unit)
           pixel-size  the camera pixel in µm: y and x become integrating steps of
