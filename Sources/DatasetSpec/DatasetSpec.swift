@@ -26,6 +26,8 @@ public struct DatasetSpec: Codable, Sendable {
     public var seed: UInt64
     /// Number of samples.
     public var samples: Int
+    /// The most samples a spec may ask for: a run keeps a record of each.
+    public static let maximumSamples = 100_000_000
     /// Ground-truth grid, (y, x) or (z, y, x).
     public var shape: [Int]
     /// Ground-truth spacing in µm, one value per axis of `shape`.

@@ -62,8 +62,17 @@ public struct SpecDocument: @unchecked Sendable {
     /// The document as YAML text.
     public func yaml() throws -> String { try Yams.serialize(node: root) }
 
-    /// Reads and parses the YAML file at `path`.
+    /// The largest spec file read: specs are a few kilobytes, so a bigger file is a mistake
+    /// (or an attack), refused before parsing.
+    public static let maximumFileBytes = 1 << 20
+
+    /// Reads and parses the YAML file at `path` (at most `maximumFileBytes`).
     public init(contentsOf path: String) throws {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int ?? 0
+        guard size <= SpecDocument.maximumFileBytes else {
+            throw SpecError(file: path, line: 0, column: 0, path: "",
+                            message: "is \(size) bytes; a spec may have at most \(SpecDocument.maximumFileBytes) (1 MiB)")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw SpecError(file: path, line: 0, column: 0, path: "", message: "cannot read the file")
         }

@@ -18,6 +18,8 @@ enum SpecValidation {
         try section("") {
             try check(!spec.name.isEmpty, "name", "must not be empty")
             try check(spec.samples >= 1, "samples", "must be at least 1, got \(spec.samples)")
+            try check(spec.samples <= DatasetSpec.maximumSamples, "samples",
+                      "must be at most \(DatasetSpec.maximumSamples) (a run lists every sample), got \(spec.samples)")
             try check(rank == 2 || rank == 3, "shape", "needs 2 (y, x) or 3 (z, y, x) values, got \(spec.shape.count)")
             try check(spec.shape.allSatisfy { $0 >= 1 && $0 <= 65_536 }, "shape", "sizes must be 1–65536, got \(spec.shape)")
             try check(spec.pixelSizeUm.count == rank, "pixel_size_um", "needs one value per axis of shape \(spec.shape) (\(rank)), got \(spec.pixelSizeUm.count)")

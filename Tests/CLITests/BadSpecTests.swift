@@ -92,3 +92,41 @@ struct BadSpecTests {
         #expect(!FileManager.default.fileExists(atPath: folder + "/out"))
     }
 }
+
+/// Hostile specs (the kinds a fuzzer or a typo produces) get a clear error before any work
+/// and exit with status 1, never an out-of-memory kill or a crash, and leave no output.
+@Suite("fluosynth generate with hostile specs")
+struct HostileSpecTests {
+    static func run(_ name: String, _ text: Data) throws -> (status: Int32, stderr: String, wroteOutput: Bool) {
+        let folder = TestPaths.temporaryDirectory("hostile")
+        try text.write(to: URL(fileURLWithPath: folder + "/\(name).yaml"))
+        let result = try fluosynth(["generate", folder + "/\(name).yaml", "--out", folder + "/out", "--quiet"])
+        return (result.status, result.stderr, FileManager.default.fileExists(atPath: folder + "/out/train"))
+    }
+
+    static func spec(_ from: String, _ to: String) -> Data {
+        Data(BadSpecTests.base.replacingOccurrences(of: from, with: to).utf8)
+    }
+
+    @Test func hostileSpecsAreRefusedBeforeWork() throws {
+        var aliases = ["a0: &a0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]"]
+        for i in 1..<9 { aliases.append("a\(i): &a\(i) [" + Array(repeating: "*a\(i - 1)", count: 10).joined(separator: ", ") + "]") }
+        let cases: [(String, Data, String)] = [
+            ("huge-grid", Self.spec("shape: [32, 32]", "shape: [65536, 65536]"), "per sample and this machine has"),
+            ("beyond-grid", Self.spec("shape: [32, 32]", "shape: [100000, 100000]"), "sizes must be 1–65536"),
+            ("samples-1e12", Self.spec("samples: 4", "samples: 1000000000000"), "must be at most 100000000"),
+            ("samples-float", Self.spec("samples: 4", "samples: 1e12"), "expected an integer"),
+            ("disk", Self.spec("samples: 4", "samples: 100000000"), "would write about"),
+            ("nan", Self.spec("na: 1.3", "na: .nan"), "optics.na"),
+            ("infinity", Self.spec("peak_photons: 50", "peak_photons: .inf"), "peak_photons"),
+            ("billion-laughs", Data((aliases.joined(separator: "\n") + "\n" + BadSpecTests.base).utf8), "unknown key 'a0'"),
+            ("deep-nesting", Data(("name: deep\nphantom: " + String(repeating: "[", count: 100_000)).utf8), "YAML syntax"),
+            ("not-utf8", Data([0x6E, 0x61, 0x6D, 0x65, 0x3A, 0x20, 0xFF, 0xFE, 0x0A]), "is not UTF-8 text"),
+            ("huge-file", Data((BadSpecTests.base + "\n#" + String(repeating: "x", count: 2 << 20) + "\n").utf8), "a spec may have at most"),
+        ]
+        for (name, text, message) in cases {
+            let (status, stderr, wrote) = try Self.run(name, text)
+            #expect(status == 1 && stderr.contains(message) && !wrote, "\(name): status \(status), '\(stderr)'")
+        }
+    }
+}

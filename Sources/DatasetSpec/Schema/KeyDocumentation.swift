@@ -32,7 +32,7 @@ struct KeyDocumentation: Equatable, Sendable {
         // Top level
         "name": .init("Name of the dataset (output folder out/<name> unless output.directory says otherwise)"),
         "seed": .init("Seed of every random draw: the same seed gives the same bytes", minimum: 0),
-        "samples": .init("Number of samples (ground truth with its inputs) to make", minimum: 1),
+        "samples": .init("Number of samples (ground truth with its inputs) to make", minimum: 1, maximum: 100_000_000),
         "shape": .init("Ground-truth grid in samples, (y, x) or (z, y, x)", minimum: 1, maximum: 65536),
         "pixel_size_um": .init("Ground-truth voxel size per axis, same order as shape", unit: "µm", above: positive),
         "phantom": .init("The ground truth: a preset name from Phantoms/ or inline parameters"),

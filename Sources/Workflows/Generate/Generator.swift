@@ -42,6 +42,51 @@ public struct GenerationPlan: Sendable {
     /// Sample indices this run is responsible for.
     public var indices: Range<Int> { shard?.indices(samples: spec.template.samples) ?? 0..<spec.template.samples }
 
+    /// An upper estimate of the memory one sample in flight needs, in bytes: per channel, the
+    /// ground truth and each condition's image (4 bytes a voxel), and the PSF convolution's
+    /// zero-padded FFT (padding up to 2× per axis, complex samples of 8 bytes, input and
+    /// spectrum: 16 bytes × 2^d per voxel), on the ground-truth grid.
+    public var bytesPerSample: Int {
+        let t = spec.template
+        let voxels = t.shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).partialValue }
+        let perVoxel = 4 * (1 + t.conditions.count) + 16 * (1 << t.shape.count)
+        return voxels.multipliedReportingOverflow(by: perVoxel * spec.phantomTemplate.channelCount).partialValue
+    }
+
+    /// An upper estimate of the bytes `samples` samples write: every image as float32 (TIFF
+    /// or OME-TIFF, and again in npz and OME-Zarr where asked).
+    public func bytesOnDisk(samples: Int) -> Int {
+        let t = spec.template
+        let voxels = t.shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).partialValue }
+        let copies = [OutputSpec.Format.tiff, .omeTiff, .npz, .omeZarr].filter(t.output.formats.contains).count
+        let perSample = voxels.multipliedReportingOverflow(by: 4 * spec.phantomTemplate.channelCount * (1 + t.conditions.count) * Swift.max(copies, 1))
+        return perSample.partialValue.multipliedReportingOverflow(by: samples).partialValue
+    }
+
+    /// Refuses a run whose `samples` still to make would not fit in the free space where they go.
+    public func checkDiskSpace(samples: Int) throws {
+        var folder = URL(fileURLWithPath: layout.root).standardizedFileURL
+        while !FileManager.default.fileExists(atPath: folder.path) && folder.path != "/" { folder.deleteLastPathComponent() }
+        guard let free = (try? FileManager.default.attributesOfFileSystem(forPath: folder.path))?[.systemFreeSize] as? Int else { return }
+        let needed = bytesOnDisk(samples: samples)
+        guard needed <= free else {
+            throw WorkflowError.mismatch("\(spec.document.file): \(samples) samples of \(spec.template.shape) would write about "
+                + "\(MemoryBudget.describe(needed)) and \(folder.path) has \(MemoryBudget.describe(free)) free; ask for fewer samples or another --out")
+        }
+    }
+
+    /// The worker threads that fit `availableBytes` (at most `threads`), or an error naming the
+    /// shape when not even one sample fits.
+    public func workers(threads: Int, availableBytes: Int?) throws -> Int {
+        guard let availableBytes else { return threads }
+        let perSample = bytesPerSample
+        guard perSample <= availableBytes else {
+            throw WorkflowError.mismatch("\(spec.document.file): shape \(spec.template.shape) needs about \(MemoryBudget.describe(perSample)) "
+                + "per sample and this machine has \(MemoryBudget.describe(availableBytes)) available; make the shape smaller (or split the field into several samples)")
+        }
+        return Swift.max(1, Swift.min(threads, availableBytes / Swift.max(perSample, 1)))
+    }
+
     /// A few lines describing the plan.
     public var description: [String] {
         let t = spec.template
@@ -83,7 +128,12 @@ public enum Generator {
     /// Makes the samples of `plan` that are not made yet, then the aggregate files.
     public static func run(_ plan: GenerationPlan, options: GenerateOptions) throws -> GenerateSummary {
         let start = Date()
+        let workers = try plan.workers(threads: options.threads, availableBytes: MemoryBudget.availableBytes)
+        if workers < options.threads && !options.quiet {
+            print("note: \(workers) of \(options.threads) threads, so that samples of \(MemoryBudget.describe(plan.bytesPerSample)) fit in memory")
+        }
         let state = DatasetState(layout: plan.layout)
+        try plan.checkDiskSpace(samples: plan.indices.count - (options.resume ? state.finishedIDs().count : 0))
         try state.prepare(hash: plan.spec.hash, resolvedSpec: plan.spec.resolvedJSON, resume: options.resume,
                           overwrite: options.overwrite, sharded: plan.shard != nil)
         let template = plan.spec.template
@@ -93,7 +143,7 @@ public enum Generator {
         let renderer = SampleRenderer(spec: plan.spec, cache: ImagingCache(folder: plan.spec.folder), samples: template.samples)
         let progress = ProgressDisplay(total: pending.count, label: "generate", unit: "samples", quiet: options.quiet)
         let failure = FirstError()
-        Parallel.forEach(pending.count, threads: options.threads) { position in
+        Parallel.forEach(pending.count, threads: workers) { position in
             guard !failure.isSet else { return }
             do {
                 let sample = try renderer.render(pending[position])
