@@ -25,12 +25,32 @@ public enum ImageFile {
         return String(path.dropLast(ext.count)) + suffix + (ext.isEmpty ? ".tif" : String(path.suffix(ext.count)))
     }
 
-    /// Reads a TIFF or OME-Zarr image.
+    /// Reads a TIFF or OME-Zarr image; one with NaN or infinite samples is refused, naming
+    /// how many and where the first is, so they never reach an output.
     public static func read(_ path: String) throws -> ImageStack {
+        let image: ImageStack
         switch try kind(of: path) {
-        case .tiff: return try TIFFReader.read(path)
-        case .omeZarr: return try OMEZarr.read(path)
+        case .tiff: image = try TIFFReader.read(path)
+        case .omeZarr: image = try OMEZarr.read(path)
         }
+        try checkFinite(image.samples, path: path, shape: [image.planeCount, image.height, image.width])
+        return image
+    }
+
+    /// Throws for NaN or infinite values, naming the count and the first (plane, y, x) index.
+    public static func checkFinite(_ values: [Float], path: String, shape: [Int]) throws {
+        guard let first = values.firstIndex(where: { !$0.isFinite }) else { return }
+        let count = values.lazy.filter { !$0.isFinite }.count
+        let strides = shape.indices.map { shape[($0 + 1)...].reduce(1, *) }
+        let index = zip(strides, shape).map { first / $0 % $1 }
+        throw DataIOError.corrupt(path, "holds \(count) NaN or infinite sample(s), the first at \(index.map(String.init).joined(separator: ", ")) "
+            + "(\(shape.count == 3 ? "plane, y, x" : "index")); replace them (Fiji: Process › Math › Remove NaNs) before using the image")
+    }
+
+    /// Whether every sample is the same value (a blank or saturated image).
+    public static func isConstant(_ values: [Float]) -> Bool {
+        guard let first = values.first else { return true }
+        return values.allSatisfy { $0 == first }
     }
 
     /// Writes `frames[t][c]` as a TIFF (ImageJ or OME by the name) or an OME-Zarr image.

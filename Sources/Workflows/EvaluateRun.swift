@@ -142,9 +142,9 @@ public enum EvaluateRun {
 
     /// The scores of one case's files.
     static func evaluate(_ item: Case, names: [String], evaluation: CAREEvaluation) throws -> [EvaluationRow] {
-        let truth = try TIFFReader.read(item.groundTruth).volume()
+        let truth = try ImageFile.read(item.groundTruth).volume()
         return try zip(names, item.files).map { name, file in
-            let image = try TIFFReader.read(file).volume()
+            let image = try ImageFile.read(file).volume()
             do {
                 return EvaluationRow(id: item.id, method: name, result: try evaluation.evaluate(prediction: image, groundTruth: truth))
             } catch let error as MetricsError {

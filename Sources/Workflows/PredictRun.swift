@@ -33,6 +33,9 @@ public enum PredictRun {
         _ = try ImageFile.kind(of: request.output)
         if architecture.probabilistic { _ = try ImageFile.kind(of: scaleOutput) }
         let image = try ImageFile.read(request.input)
+        if ImageFile.isConstant(image.samples) {
+            log("warning: \(request.input) is constant (every sample \(image.samples.first ?? 0)): normalised it carries no information, so the restoration is flat too")
+        }
         if image.metadata.pixelSizeUm == nil {
             log("warning: \(request.input) does not record its pixel size; the output is written with 1 µm pixels (set it in Fiji: Image › Properties)")
         }

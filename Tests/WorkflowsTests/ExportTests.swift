@@ -125,3 +125,45 @@ import TestSupport
         }
     }
 }
+
+/// NaN or infinite pixels are reported with the file's name by every command that reads
+/// images (predict, deconvolve, evaluate, isotropic, train), never carried into an output.
+@Suite struct NonFiniteInputTests {
+    @Test func nonFiniteSamplesAreReportedWithTheFile() throws {
+        let (folder, sample) = try ExportTests.modelFolder(UNetConfiguration(dimensions: 2, depth: 1, firstFilters: 4, kernelSize: 3), shape: [32, 32], seed: 9)
+        var image = try TIFFReader.read(sample).volume()
+        image.data[5 * 32 + 7] = .nan
+        image.data[9] = .infinity
+        let bad = folder + "/bad.tif"
+        try TIFFWriter.write(image, to: bad)
+        func expectReport(_ label: String, _ body: () throws -> Void) {
+            do {
+                try body()
+                Issue.record("\(label): accepted an image with NaN")
+            } catch {
+                #expect("\(error)".contains("bad.tif") && "\(error)".contains("2 NaN or infinite sample(s), the first at 0, 0, 9"), "\(label): \(error)")
+            }
+        }
+        var predict = PredictRequest(modelDirectory: folder + "/model", input: bad, output: folder + "/out.tif")
+        predict.threads = 1
+        expectReport("predict") { try PredictRun.run(predict) { _ in } }
+        expectReport("deconvolve") {
+            _ = try DeconvolveRun.run(input: bad, output: folder + "/rl.tif", baseline: .gaussian(sigmaUm: 0.1), threads: 1)
+        }
+        expectReport("evaluate") { _ = try EvaluateRun.run(groundTruth: bad, sets: [EvaluationSet(name: "x", path: sample)]) }
+        expectReport("isotropic") {
+            let stack = Volume(shape: [4, 32, 32], spacingUm: [0.4, 0.1, 0.1], data: (0..<4096).map { $0 == 9 || $0 == 167 ? .nan : Float($0 % 7) })
+            try TIFFWriter.write(stack, to: bad)
+            _ = try AnisotropicStack.read(bad, pixelSizeUm: nil, zStepUm: nil)
+        }
+        expectReport("train") {
+            let pairs = folder + "/pairs"
+            for role in ["GT", "low"] {
+                try FileManager.default.createDirectory(atPath: pairs + "/train/" + role, withIntermediateDirectories: true)
+                try TIFFWriter.write(role == "GT" ? try TIFFReader.read(sample).volume() : image, to: pairs + "/train/\(role)/bad.tif")
+            }
+            _ = try TrainingDataSet.load(pairs, normalization: PercentileNormalization())
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder + "/out.tif") && !FileManager.default.fileExists(atPath: folder + "/rl.tif"))
+    }
+}

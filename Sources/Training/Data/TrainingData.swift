@@ -130,6 +130,8 @@ public struct TrainingDataSet: Sendable {
         let file: TrainingPairsFile
         do {
             file = try TrainingPairsFile.read(path)
+            try ImageFile.checkFinite(file.x.values, path: path + " (X)", shape: file.x.shape)
+            try ImageFile.checkFinite(file.y.values, path: path + " (Y)", shape: file.y.shape)
         } catch {
             throw TrainingError.data(path, "\(error)")
         }
@@ -187,7 +189,7 @@ public struct TrainingDataSet: Sendable {
         for name in names {
             let targetPath = folder + "/GT/" + name, inputPath = folder + "/" + chosen + "/" + name
             guard manager.fileExists(atPath: targetPath) else { throw TrainingError.data(inputPath, "has no ground truth \(targetPath)") }
-            let input = try TIFFReader.read(inputPath).volume(), target = try TIFFReader.read(targetPath).volume()
+            let input = try ImageFile.read(inputPath).volume(), target = try ImageFile.read(targetPath).volume()
             guard input.shape == target.shape else {
                 throw TrainingError.data(inputPath, "shape \(input.shape) differs from its ground truth's \(target.shape)")
             }
