@@ -204,3 +204,37 @@ struct GenerateTests {
         #expect(try differences(folder + "/clean", folder + "/killed") == [])
     }
 }
+
+/// Output folders that cannot be written, and two runs of one dataset at once.
+@Suite("fluosynth generate output folders")
+struct OutputFolderTests {
+    static let spec = TestPaths.packageRoot + "/Examples/snr-ladder.yaml"
+
+    /// An output folder that cannot be made is named with the reason, before any work.
+    @Test func unwritableOutputIsNamed() throws {
+        let result = try fluosynth(["generate", Self.spec, "--samples", "2", "--out", "/dev/null/dataset", "--quiet"])
+        #expect(result.status == 1 && result.stderr.contains("/dev/null/dataset: cannot create the output folder"), "\(result.stderr)")
+        let folder = TestPaths.temporaryDirectory("parents")
+        #expect(try fluosynth(["generate", Self.spec, "--samples", "2", "--out", folder + "/a/b/c", "--quiet"]).status == 0)
+    }
+
+    /// While a run holds a dataset's lock, a second run of it is refused with the holder's
+    /// process id; once it is free the run goes ahead and removes the lock when done.
+    @Test func secondRunOfADatasetIsRefused() throws {
+        let folder = TestPaths.temporaryDirectory("lock") + "/data"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let lock = folder + "/.fluosynth.lock"
+        let fd = open(lock, O_RDWR | O_CREAT, 0o644)
+        #expect(fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0)
+        _ = "4242\n".withCString { write(fd, $0, 5) }
+        let refused = try fluosynth(["generate", Self.spec, "--samples", "2", "--out", folder, "--resume", "--quiet"])
+        #expect(refused.status == 1 && refused.stderr.contains("being written by another fluosynth generate (process 4242)"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/train"))
+        // A shard has its own lock, so shards of one dataset run side by side.
+        #expect(try fluosynth(["generate", Self.spec, "--samples", "4", "--shard", "0/2", "--out", folder, "--quiet"]).status == 0)
+        close(fd)
+        let after = try fluosynth(["generate", Self.spec, "--samples", "4", "--shard", "1/2", "--out", folder, "--quiet"])
+        #expect(after.status == 0, "\(after.stderr)")
+        #expect(!(try FileManager.default.contentsOfDirectory(atPath: folder)).contains { $0.hasSuffix(".lock") && $0 != ".fluosynth.lock" })
+    }
+}

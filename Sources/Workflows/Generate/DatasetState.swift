@@ -10,6 +10,9 @@ struct DatasetState {
 
     var specFile: String { layout.root + "/.fluosynth/spec.json" }
 
+    /// The run lock of the dataset, or of one shard of it.
+    func lockPath(_ shard: Shard?) -> String { layout.root + "/.fluosynth" + (shard.map { "-" + $0.tag } ?? "") + ".lock" }
+
     private struct Stamp: Codable {
         var hash: String
         var spec: String
@@ -17,9 +20,16 @@ struct DatasetState {
 
     /// Makes the directory ready: a new dataset, or the same spec's dataset to continue
     /// (`resume`, or a `sharded` run, whose shards share the directory). A different
-    /// dataset is replaced only with `overwrite`.
-    func prepare(hash: String, resolvedSpec: Data, resume: Bool, overwrite: Bool, sharded: Bool) throws {
+    /// dataset is replaced only with `overwrite`. First it takes the dataset's lock (one per
+    /// shard), so a second run of the same dataset or shard is refused while one runs.
+    func prepare(hash: String, resolvedSpec: Data, resume: Bool, overwrite: Bool, sharded: Bool, shard: Shard? = nil) throws {
         let manager = FileManager.default
+        do {
+            try manager.createDirectory(atPath: layout.root, withIntermediateDirectories: true)
+        } catch {
+            throw WorkflowError.conflict("\(layout.root): cannot create the output folder (\((error as NSError).localizedDescription)); choose another --out")
+        }
+        try RunLock.acquire(lockPath(shard))
         if manager.fileExists(atPath: specFile) {
             let stamp = try JSONDecoder().decode(Stamp.self, from: Data(contentsOf: URL(fileURLWithPath: specFile)))
             if overwrite {
@@ -29,7 +39,8 @@ struct DatasetState {
             } else if !resume && !sharded && !finishedIDs().isEmpty {
                 throw WorkflowError.conflict("\(layout.root) already holds this dataset (\(finishedIDs().count) samples); pass --resume to finish it or --overwrite to start again")
             }
-        } else if let contents = try? manager.contentsOfDirectory(atPath: layout.root), !contents.isEmpty, !overwrite, !sharded {
+        } else if let contents = try? manager.contentsOfDirectory(atPath: layout.root),
+                  contents.contains(where: { !($0.hasPrefix(".fluosynth") && $0.hasSuffix(".lock")) }), !overwrite, !sharded {
             throw WorkflowError.conflict("\(layout.root) is not empty and holds no FluoSynth dataset; choose an empty --out or pass --overwrite")
         } else if overwrite {
             try clear()

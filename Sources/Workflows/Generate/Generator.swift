@@ -135,7 +135,7 @@ public enum Generator {
         let state = DatasetState(layout: plan.layout)
         try plan.checkDiskSpace(samples: plan.indices.count - (options.resume ? state.finishedIDs().count : 0))
         try state.prepare(hash: plan.spec.hash, resolvedSpec: plan.spec.resolvedJSON, resume: options.resume,
-                          overwrite: options.overwrite, sharded: plan.shard != nil)
+                          overwrite: options.overwrite, sharded: plan.shard != nil, shard: plan.shard)
         let template = plan.spec.template
         let finished = Set(state.finishedIDs())
         let pending = plan.indices.filter { !finished.contains(PairLayout.id($0)) }
@@ -158,6 +158,7 @@ public enum Generator {
 
         let records = try plan.indices.map { try state.record(id: PairLayout.id($0)) }
         try Finalizer(layout: plan.layout, spec: plan.spec, shard: plan.shard, writer: writer).finish(records: records)
+        RunLock.release(state.lockPath(plan.shard))
         return GenerateSummary(made: pending.count, skipped: plan.indices.count - pending.count,
                                pairs: pending.count * template.conditions.count, seconds: Date().timeIntervalSince(start),
                                directory: plan.layout.root)
