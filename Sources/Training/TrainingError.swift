@@ -8,6 +8,8 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
     case mismatch(String, String)
     /// Options that cannot work together: (reason).
     case options(String)
+    /// The loss stopped being a number: (model folder, what happened and what was kept).
+    case diverged(String, String)
 
     public var description: String {
         switch self {
@@ -15,6 +17,7 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
         case let .corruptModel(path, reason): return "\(path): damaged model: \(reason)"
         case let .mismatch(path, reason): return "\(path): \(reason)"
         case let .options(reason): return reason
+        case let .diverged(path, reason): return "\(path): training diverged: \(reason)"
         }
     }
 }

@@ -16,6 +16,35 @@ import TestSupport
                   seed: 1, createdBy: "test")
     }
 
+    /// A learning rate that blows the weights up stops training with a message once the loss
+    /// is no longer a number; the last finished epoch's weights stay on disk and are finite.
+    @Test func divergenceStopsAndKeepsTheLastGoodEpoch() throws {
+        let train = SyntheticPairs.data(count: 4, size: 32, seed: 300)
+        let data = TrainingDataSet(train: train, validation: train, notes: [])
+        let folder = TestPaths.temporaryDirectory("diverge")
+        let store = ModelStore(directory: folder)
+        let model = makeModel(train)
+        try store.saveConfiguration(model.configuration)
+        // Two good epochs, then the same run continued with a learning rate of 1e9.
+        let good = TrainingOptions(totalSteps: 2, stepsPerEpoch: 1, batchSize: 2, learningRate: 1e-3, seed: 1, validationPatches: 4)
+        try Trainer(model: model, data: data, options: good, store: store, threads: 2).run()
+        let checkpoint = try store.loadCheckpoint()
+        var state = checkpoint.state
+        state.options = TrainingOptions(totalSteps: 200, stepsPerEpoch: 1, batchSize: 2, learningRate: 1e9, seed: 1, validationPatches: 4)
+        state.learningRate = 1e9
+        let trainer = try Trainer(model: checkpoint.model, data: data, options: state.options, store: store, threads: 2,
+                                  resume: (checkpoint.optimizer, state))
+        do {
+            try trainer.run()
+            Issue.record("training with learning rate 1e9 did not diverge in 200 steps")
+        } catch let TrainingError.diverged(path, reason) {
+            #expect(path == folder && reason.contains("epoch 2 (step 2) are kept") && reason.contains("Lower the learning rate"), "\(reason)")
+        }
+        let kept = try store.load(.last)
+        #expect(kept.network.parameters.allSatisfy { $0.value.allSatisfy(\.isFinite) })
+        #expect(try store.loadCheckpoint().state.step == 2)
+    }
+
     /// A small network trained for 300 steps on synthetic denoising pairs halves the
     /// validation loss and beats the noisy input's SSIM on held-out images.
     @Test func trainingDenoises() throws {

@@ -75,6 +75,9 @@ public final class Trainer {
             compute.step = step
             let (mean, scale) = model.network.forward(batch.x, compute)
             let result = loss.evaluate(mean: mean, scale: scale, target: batch.y, compute)
+            // A non-finite loss would poison every weight: stop before the update, keeping the
+            // files of the last finished epoch.
+            guard result.value.isFinite else { throw diverged("the loss became \(result.value) at step \(state.step + 1)") }
             model.network.backward(mean: result.mean, scale: result.scale, compute)
             optimizer.learningRate = state.learningRate
             optimizer.step(model.network.parameters)
@@ -89,6 +92,7 @@ public final class Trainer {
             guard state.step % options.stepsPerEpoch == 0 || state.step == options.totalSteps else { continue }
 
             let validationLoss = validationLoss()
+            guard validationLoss.isFinite else { throw diverged("the validation loss became \(validationLoss) at step \(state.step)") }
             let record = EpochRecord(epoch: (state.step + options.stepsPerEpoch - 1) / options.stepsPerEpoch, step: state.step,
                                      loss: epochLossSum / Double(epochSteps), validationLoss: validationLoss,
                                      learningRate: state.learningRate, stepsPerSecond: Double(epochSteps) / Swift.max(seconds, 1e-9),
@@ -111,6 +115,13 @@ public final class Trainer {
     }
 
     /// Mean loss over the validation patches in inference mode, in batches of the batch size.
+    /// The error for a loss that is no longer a number, saying which files were kept.
+    private func diverged(_ what: String) -> TrainingError {
+        let kept = state.history.last.map { "the weights and checkpoint of epoch \($0.epoch) (step \($0.step)) are kept" }
+            ?? "no epoch had finished, so no weights were saved"
+        return .diverged(store.directory, "\(what); \(kept). Lower the learning rate (--lr, now \(state.learningRate)) or check the data for outliers")
+    }
+
     public func validationLoss() -> Double {
         compute.training = false
         defer { compute.training = true }
