@@ -17,6 +17,12 @@ public enum AtomicFile {
             }
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
+            // Libraries (libtiff, libpng) report a full disk as a failed write; say which.
+            var stats = statvfs()
+            if statvfs(folder, &stats) == 0, UInt64(stats.f_bavail) * UInt64(stats.f_frsize) < 1 << 20 {
+                throw DataIOError.writeFailed(path, "the disk is full (\(UInt64(stats.f_bavail) * UInt64(stats.f_frsize)) bytes free in \(folder)); "
+                    + "free some space and run again (generate: --resume)")
+            }
             throw error
         }
     }
