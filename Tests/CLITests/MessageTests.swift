@@ -42,11 +42,12 @@ struct MessageTests {
     }
 
     /// A PSF-based command refuses an image that does not record its pixel size, naming the flag.
-    @Test func uncalibratedInputNamesTheFlag() throws {
+    @Test(.enabled(if: PythonReference.isAvailable)) func uncalibratedInputNamesTheFlag() throws {
         let folder = TestPaths.temporaryDirectory("uncalibrated")
         let path = folder + "/plain.tif"
         let python = "import numpy as np, tifffile; tifffile.imwrite('\(path)', np.ones((32, 32), np.float32))"
-        guard let interpreter = PythonReference.python, (try? Shell.run(interpreter, ["-c", python]))?.status == 0 else { return }
+        let interpreter = try #require(PythonReference.python)
+        #expect(try Shell.run(interpreter, ["-c", python]).status == 0)
         let result = try fluosynth(["deconvolve", path, "-o", folder + "/out.tif", "--na", "1.2", "--wavelength", "0.5"])
         #expect(result.status != 0 && result.stderr.contains("does not record its pixel size: give --pixel-size"), "\(result.stderr)")
         #expect(try fluosynth(["deconvolve", path, "-o", folder + "/out.tif", "--na", "1.2", "--wavelength", "0.5", "--pixel-size", "0.1"]).status == 0)

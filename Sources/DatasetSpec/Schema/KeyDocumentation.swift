@@ -25,8 +25,6 @@ struct KeyDocumentation: Equatable, Sendable {
         parent.flatMap { table["\($0).\(name)"] } ?? table[name]
     }
 
-    private static let positive = 0.0
-
     /// Every key of the spec, by name or `parent.name` where a name means different things.
     static let table: [String: KeyDocumentation] = [
         // Top level
@@ -34,7 +32,7 @@ struct KeyDocumentation: Equatable, Sendable {
         "seed": .init("Seed of every random draw: the same seed gives the same bytes", minimum: 0),
         "samples": .init("Number of samples (ground truth with its inputs) to make", minimum: 1, maximum: 100_000_000),
         "shape": .init("Ground-truth grid in samples, (y, x) or (z, y, x)", minimum: 1, maximum: 65536),
-        "pixel_size_um": .init("Ground-truth voxel size per axis, same order as shape", unit: "µm", above: positive),
+        "pixel_size_um": .init("Ground-truth voxel size per axis, same order as shape", unit: "µm", above: 0),
         "phantom": .init("The ground truth: a preset name from Phantoms/ or inline parameters"),
         "optics": .init("The PSF of the microscope (model and its parameters)"),
         "acquisition": .init("Background, resampling to the camera grid and camera noise"),
