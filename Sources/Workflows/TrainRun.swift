@@ -91,11 +91,13 @@ public enum TrainRun {
             try TrainCurve.write(history, csv: store.curvePath, svg: store.plotPath)
         })
         display.finish()
-        if let last = state.history.last {
-            // The same rate as the progress lines (wall time, validation included), then the
-            // last epoch's rate over its training steps alone (training.csv's steps_per_s).
+        let thisRun = state.history.dropFirst(resume?.state.history.count ?? 0)
+        if let last = thisRun.last {
+            // The same rate as the progress lines (wall time, validation included), then this
+            // run's rate over its training steps alone (from training.csv's steps_per_s).
             log(String(format: "done: %d steps, loss %.4g, validation loss %.4g (best %.4g), %.2f steps/s overall (%.2f steps/s training, without validation)%@",
-                       state.step, last.loss, last.validationLoss, state.bestValidationLoss, display.rate, last.stepsPerSecond,
+                       state.step, last.loss, last.validationLoss, state.bestValidationLoss, display.rate,
+                       thisRun.trainingStepsPerSecond(stepBefore: resume?.state.step ?? 0),
                        state.stopped ? " (stopped early)" : ""))
         }
         log("wrote \(request.modelDirectory): config.json, weights_best.bin, weights_last.bin, checkpoint.bin, training.csv, training.svg")

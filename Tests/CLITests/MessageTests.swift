@@ -97,8 +97,11 @@ struct MessageTests {
         let training = rate(summaryLine, after: "overall (")
         #expect(summaryLine.contains("steps/s overall") && summaryLine.contains("steps/s training, without validation"), "\(summaryLine)")
         if let progress, let overall, let training {
-            #expect(abs(overall / progress - 1) < 0.25, "progress \(progress) vs summary \(overall) steps/s")
-            #expect(training >= overall * 0.9, "training-only \(training) should not be slower than overall \(overall)")
+            // Over the same wall-clock window, so by construction (not by timing): the summary,
+            // measured later, is at most the last progress rate (printed to 0.1) and of its
+            // order; the training-only rate excludes time the overall rate includes.
+            #expect(overall <= progress + 0.051 && overall > progress / 2, "progress \(progress) vs summary \(overall) steps/s")
+            #expect(training >= overall * 0.999, "training-only \(training) should not be slower than overall \(overall)")
         } else {
             Issue.record("rates not found in '\(progressLine)' / '\(summaryLine)'")
         }

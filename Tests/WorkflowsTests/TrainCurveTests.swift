@@ -16,4 +16,14 @@ struct TrainCurveTests {
                                                       stepsPerSecond: 5, elapsedSeconds: 16)])
         #expect(two.components(separatedBy: "<circle").count - 1 == 4)
     }
+
+    /// The run's training-only rate weighs each epoch by its steps: total steps over total
+    /// training seconds, not the mean of the epochs' rates.
+    @Test func trainingRateIsTotalStepsOverTotalSeconds() {
+        let first = EpochRecord(epoch: 1, step: 10, loss: 1, validationLoss: 1, learningRate: 1e-3, stepsPerSecond: 5, elapsedSeconds: 3)
+        let second = EpochRecord(epoch: 2, step: 40, loss: 1, validationLoss: 1, learningRate: 1e-3, stepsPerSecond: 15, elapsedSeconds: 6)
+        // 10 steps in 2 s, then 30 steps in 2 s.
+        #expect(abs([first, second].trainingStepsPerSecond(stepBefore: 0) - 10) < 1e-12)
+        #expect(abs([second].trainingStepsPerSecond(stepBefore: 10) - 15) < 1e-12)
+    }
 }

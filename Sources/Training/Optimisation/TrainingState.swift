@@ -46,6 +46,22 @@ public struct EpochRecord: Codable, Equatable, Sendable {
     public var elapsedSeconds: Double
 }
 
+extension Collection where Element == EpochRecord {
+    /// Steps per second of training alone (validation and checkpoints excluded) over these
+    /// epochs together, `stepBefore` being the step count before the first of them:
+    /// Σ steps / Σ (steps / rate) per epoch.
+    public func trainingStepsPerSecond(stepBefore: Int) -> Double {
+        var previous = stepBefore, steps = 0, seconds = 0.0
+        for record in self {
+            let epochSteps = record.step - previous
+            steps += epochSteps
+            seconds += Double(epochSteps) / Swift.max(record.stepsPerSecond, 1e-12)
+            previous = record.step
+        }
+        return Double(steps) / Swift.max(seconds, 1e-9)
+    }
+}
+
 /// Where a training run stands: enough, with the weights and Adam moments, to continue it.
 public struct TrainingState: Codable, Equatable, Sendable {
     public var options: TrainingOptions
