@@ -35,6 +35,8 @@ let package = Package(
         .library(name: "Adaptation", targets: ["Adaptation"]),
         .library(name: "Teaching", targets: ["Teaching"]),
         .library(name: "Workflows", targets: ["Workflows"]),
+        // For the fuzz package (Tests/Fuzz) only.
+        .library(name: "FuzzInputs", targets: ["FuzzInputs"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -85,6 +87,9 @@ let package = Package(
 
         // Helpers shared by the test targets: Python reference checks, paths, subprocesses.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // What each fuzz target does with one input: run by libFuzzer (Tests/Fuzz, scripts/fuzz)
+        // and by the unit tests that replay the committed corpus.
+        .target(name: "FuzzInputs", dependencies: ["DataIO", "DatasetSpec", "Training"], path: "Tests/FuzzInputs"),
         .testTarget(name: "FluoCoreTests", dependencies: ["FluoCore"]),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "FluoCore", "Workflows", "DataIO", "TestSupport"]),
         .testTarget(name: "DataIOTests", dependencies: [
@@ -98,7 +103,9 @@ let package = Package(
         .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "Imaging", "Phantoms", "Metrics", "FluoCore", "TestSupport"]),
         .testTarget(name: "AdaptationTests", dependencies: ["Adaptation", "Imaging", "FluoCore", "TestSupport"]),
         .testTarget(name: "TeachingTests", dependencies: ["Teaching", "Workflows", "DatasetSpec", "Metrics", "Imaging", "DataIO", "FluoCore", "TestSupport"]),
-        .testTarget(name: "WorkflowsTests", dependencies: ["Workflows", "Training", "Metrics", "Imaging", "Phantoms", "DataIO", "FluoCore", "TestSupport"]),
+        .testTarget(name: "WorkflowsTests", dependencies: [
+            "Workflows", "Training", "Metrics", "Imaging", "Phantoms", "DataIO", "FluoCore", "TestSupport", "FuzzInputs",
+        ]),
         .testTarget(name: "CLITests", dependencies: ["DataIO", "FluoCore", "Imaging", "TestSupport"]),
     ]
 )

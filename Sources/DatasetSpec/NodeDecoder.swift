@@ -42,6 +42,10 @@ final class DecodingSession {
             throw DecodingError.typeMismatch(Double.self, .init(codingPath: path, debugDescription:
                 "expected a number, a range [min, max] or {distribution: …}"))
         }
+        // An integer range is drawn by counting its integers, which must fit a Double exactly.
+        if integer, case let .uniform(low, high) = distribution, !(high - low < 0x1p53) {
+            throw DecodingError.typeMismatch(Int.self, .init(codingPath: path, debugDescription: "expected an integer range narrower than 2^53"))
+        }
         let value: Double
         switch resolution {
         case let .sample(root):
@@ -134,7 +138,10 @@ extension NodeDecoder: SingleValueDecodingContainer {
             guard let value = Int.construct(from: scalar) else { throw mismatch(type, "an integer") }
             return value
         }
-        return Int(try session.number(from: node, path: codingPath, integer: true))
+        guard let value = Int(exactly: try session.number(from: node, path: codingPath, integer: true)) else {
+            throw mismatch(type, "integers in \(Int.min)…\(Int.max)")
+        }
+        return value
     }
 
     func decode(_ type: Int8.Type) throws -> Int8 { try narrow(type) }

@@ -2,10 +2,12 @@ import Foundation
 
 /// How much memory this process may use: the kernel's estimate of memory available without
 /// swapping (`MemAvailable` in /proc/meminfo), capped by a cgroup v2 limit (containers, Slurm
-/// jobs) where one is set. `nil` where neither can be read (then no limit is enforced).
+/// jobs) where one is set and by `$FLUOSYNTH_MEMORY_LIMIT` (bytes, or with a K, M or G suffix:
+/// `8G`) where a user sets one. `nil` where none can be read (then no limit is enforced).
 public enum MemoryBudget {
     public static var availableBytes: Int? {
         var limits: [Int] = []
+        if let text = ProcessInfo.processInfo.environment["FLUOSYNTH_MEMORY_LIMIT"], let bytes = parse(text) { limits.append(bytes) }
         if let meminfo = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8),
            let line = meminfo.split(separator: "\n").first(where: { $0.hasPrefix("MemAvailable:") }),
            let kib = Int(line.split(separator: " ").dropFirst().first ?? "") {
@@ -18,6 +20,16 @@ public enum MemoryBudget {
             limits.append(Swift.max(0, bytes - used))
         }
         return limits.min()
+    }
+
+    /// "512M" → 536870912: a byte count with an optional binary K, M or G suffix.
+    static func parse(_ text: String) -> Int? {
+        let shifts: [Character: Int] = ["K": 10, "M": 20, "G": 30]
+        let trimmed = text.trimmingCharacters(in: .whitespaces).uppercased()
+        guard let last = trimmed.last else { return nil }
+        let shift = shifts[last] ?? 0
+        guard let count = Int(shift == 0 ? trimmed : String(trimmed.dropLast())), count >= 0 else { return nil }
+        return count.saturatingProduct(with: 1 << shift)
     }
 
     /// `bytes` as "1.5 GiB", "320 MiB".

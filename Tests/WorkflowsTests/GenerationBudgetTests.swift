@@ -21,7 +21,7 @@ import TestSupport
         // 12 samples as float32 TIFF and npz (the default formats).
         #expect(plan.bytesOnDisk(samples: 12) == 12 * 2 * 24 * 96 * 96 * 4 * 3 * 2)
         // Estimates that would overflow saturate, so they are refused rather than wrapped.
-        #expect(plan.bytesOnDisk(samples: Int.max / 2) == Int.max && GenerationPlan.product([1 << 40, 1 << 40]) == Int.max)
+        #expect(plan.bytesOnDisk(samples: Int.max / 2) == Int.max && [1 << 40, 1 << 40].saturatingProduct == Int.max)
     }
 
     @Test func memoryBudgetIsReadOnLinux() {

@@ -16,10 +16,13 @@ public enum TIFFReader {
         }
         defer { TIFFClose(tif) }
 
+        let fileBytes = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int ?? 0
+        var budget = DecodingBudget(fileBytes: fileBytes)
         var image: ImageStack?
         var page = 0
         repeat {
             let layout = try PageLayout(tif, path: path, page: page)
+            try budget.admit(layout, path: path, page: page)
             if image == nil {
                 var description: UnsafePointer<CChar>?
                 let text = ctiff_get_string(tif, UInt32(TIFFTAG_IMAGEDESCRIPTION), &description) == 1
@@ -50,10 +53,53 @@ public enum TIFFReader {
     }
 }
 
+/// What a file's pages may decode to, checked before anything is allocated for them: a
+/// damaged or hostile header can declare a 4-billion-pixel page in a few bytes.
+///
+/// Uncompressed samples lie in the file, so all pages together hold at most the file's size;
+/// with PackBits, LZW or Deflate at most `maximumExpansion` times it (a 12-bit LZW code stands
+/// for at most 4096 bytes; Deflate expands at most 1032-fold). Codecs without such a bound
+/// (Zstd, LZMA, …) are held to the memory available alone, as are the floats every page
+/// becomes.
+private struct DecodingBudget {
+    static let maximumExpansion = 4096
+    let fileBytes: Int
+    /// Stored bytes of the pages admitted so far.
+    private var storedBytes = 0
+    /// Float bytes of the pages admitted so far.
+    private var floatBytes = 0
+
+    init(fileBytes: Int) { self.fileBytes = fileBytes }
+
+    mutating func admit(_ layout: PageLayout, path: String, page: Int) throws {
+        let samples = [layout.width, layout.height, layout.samplesPerPixel].saturatingProduct
+        let size = "\(layout.width)×\(layout.height)×\(layout.samplesPerPixel)"
+        guard samples <= Int.max / 16 else { throw DataIOError.corrupt(path, "page \(page) declares \(size) samples, more than any file holds") }
+        storedBytes += samples * layout.bytesPerSample
+        floatBytes += samples * MemoryLayout<Float>.size
+        let bounded: Int?
+        switch Int32(layout.compression) {
+        case COMPRESSION_NONE: bounded = fileBytes
+        case COMPRESSION_PACKBITS, COMPRESSION_LZW, COMPRESSION_ADOBE_DEFLATE, COMPRESSION_DEFLATE:
+            bounded = fileBytes.saturatingProduct(with: DecodingBudget.maximumExpansion)
+        default: bounded = nil
+        }
+        if let bounded, storedBytes > bounded {
+            throw DataIOError.corrupt(path, "page \(page) declares \(size) samples (\(MemoryBudget.describe(storedBytes)) with the pages before it), "
+                                      + "more than its \(fileBytes)-byte file can hold: truncated or damaged")
+        }
+        if let available = MemoryBudget.availableBytes, floatBytes > available {
+            throw DataIOError.unsupported(path, "its pages take \(MemoryBudget.describe(floatBytes)) as 32-bit floats, "
+                                          + "more than the \(MemoryBudget.describe(available)) of memory available")
+        }
+    }
+}
+
 /// The geometry and sample format of one page.
 private struct PageLayout {
     var width = 0, height = 0, samplesPerPixel = 1, bitsPerSample = 8
     var format = UInt16(SAMPLEFORMAT_UINT), planar = UInt16(PLANARCONFIG_CONTIG)
+    var compression = UInt16(COMPRESSION_NONE)
     var xResolution: Float = 0, resolutionUnit = UInt16(RESUNIT_NONE)
     var tiled = false
 
@@ -68,6 +114,7 @@ private struct PageLayout {
         if ctiff_get_u16_defaulted(tif, UInt32(TIFFTAG_SAMPLEFORMAT), &u16) == 1 { format = u16 }
         if ctiff_get_u16_defaulted(tif, UInt32(TIFFTAG_PLANARCONFIG), &u16) == 1 { planar = u16 }
         if ctiff_get_u16_defaulted(tif, UInt32(TIFFTAG_RESOLUTIONUNIT), &u16) == 1 { resolutionUnit = u16 }
+        if ctiff_get_u16_defaulted(tif, UInt32(TIFFTAG_COMPRESSION), &u16) == 1 { compression = u16 }
         var resolution: Float = 0
         if ctiff_get_float(tif, UInt32(TIFFTAG_XRESOLUTION), &resolution) == 1 { xResolution = resolution }
         tiled = TIFFIsTiled(tif) != 0
@@ -152,7 +199,12 @@ private struct PageLayout {
         let separate = Int32(planar) == PLANARCONFIG_SEPARATE
         let samplesPerTilePixel = separate ? 1 : samplesPerPixel
         let pixelBytes = samplesPerTilePixel * bytesPerSample
-        var tile = [UInt8](repeating: 0, count: Int(TIFFTileSize(tif)))
+        let tileBytes = Int(TIFFTileSize(tif))
+        guard tileBytes >= [tileLength, tileWidth, pixelBytes].saturatingProduct,
+              tileBytes <= 4 * Swift.max(buffer.count, 1 << 20) else {
+            throw DataIOError.corrupt(path, "tiles of \(tileWidth)×\(tileLength) (\(tileBytes) bytes) do not fit a \(width)×\(height) page")
+        }
+        var tile = [UInt8](repeating: 0, count: tileBytes)
         for sample in 0..<(separate ? samplesPerPixel : 1) {
             let planeBase = separate ? sample * width * height * bytesPerSample : 0
             for y0 in stride(from: 0, to: height, by: tileLength) {

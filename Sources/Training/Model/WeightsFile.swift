@@ -1,4 +1,5 @@
 import DataIO
+import FluoCore
 import Foundation
 
 /// FluoSynth's binary file of named float32 arrays (model weights, optimiser state).
@@ -99,8 +100,8 @@ public struct WeightsFile: Equatable, Sendable {
             let rank = try u32()
             guard rank <= 8 else { throw fail("array \(name) has rank \(rank)") }
             let shape = try (0..<rank).map { _ in try u64() }
-            let elements = shape.reduce(1, *)
-            guard elements >= 0, offset + elements * 4 <= bytes.count - 8 else { throw fail("array \(name) runs past the end") }
+            let elements = shape.saturatingProduct
+            guard shape.allSatisfy({ $0 >= 0 }), elements <= (bytes.count - 8 - offset) / 4 else { throw fail("array \(name) runs past the end") }
             let values = [Float](unsafeUninitializedCapacity: elements) { buffer, initialized in
                 bytes.withUnsafeBytes { raw in
                     for i in 0..<elements { buffer[i] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset + 4 * i, as: UInt32.self))) }

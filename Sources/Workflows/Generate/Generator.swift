@@ -42,15 +42,6 @@ public struct GenerationPlan: Sendable {
     /// Sample indices this run is responsible for.
     public var indices: Range<Int> { shard?.indices(samples: spec.template.samples) ?? 0..<spec.template.samples }
 
-    /// The product of `factors`, or `Int.max` where it would overflow (so a hostile spec's
-    /// estimate is refused, never wrapped round to a small number).
-    static func product(_ factors: [Int]) -> Int {
-        factors.reduce(1) { total, factor in
-            let (value, overflow) = total.multipliedReportingOverflow(by: factor)
-            return overflow ? Int.max : value
-        }
-    }
-
     /// An upper estimate of the memory one sample in flight needs, in bytes: per channel, the
     /// ground truth and each condition's image (4 bytes a voxel), and the PSF convolution's
     /// zero-padded FFT (padding up to 2× per axis, complex samples of 8 bytes, input and
@@ -58,7 +49,7 @@ public struct GenerationPlan: Sendable {
     public var bytesPerSample: Int {
         let t = spec.template
         let perVoxel = 4 * (1 + t.conditions.count) + 16 * (1 << t.shape.count)
-        return Self.product(t.shape + [perVoxel, spec.phantomTemplate.channelCount])
+        return (t.shape + [perVoxel, spec.phantomTemplate.channelCount]).saturatingProduct
     }
 
     /// An upper estimate of the bytes `samples` samples write: every image as float32 (TIFF
@@ -66,7 +57,7 @@ public struct GenerationPlan: Sendable {
     public func bytesOnDisk(samples: Int) -> Int {
         let t = spec.template
         let copies = [OutputSpec.Format.tiff, .omeTiff, .npz, .omeZarr].filter(t.output.formats.contains).count
-        return Self.product(t.shape + [4, spec.phantomTemplate.channelCount, 1 + t.conditions.count, Swift.max(copies, 1), samples])
+        return (t.shape + [4, spec.phantomTemplate.channelCount, 1 + t.conditions.count, Swift.max(copies, 1), samples]).saturatingProduct
     }
 
     /// Refuses a run whose `samples` still to make would not fit in the free space where they go.
