@@ -173,28 +173,29 @@ struct GenerateTests {
         #expect(try differences(folder + "/full", folder + "/joined") == [])
     }
 
-    /// `kill -9` in the middle of a run, then `--resume`: the same bytes as one clean run.
+    /// `kill -9` in the middle of a run, and again in the middle of its `--resume`, then
+    /// `--resume` once more: the same bytes as one clean run.
     @Test func resumeAfterKillEqualsAnUninterruptedRun() throws {
         let folder = TestPaths.temporaryDirectory("resume")
         let spec = Self.example("microtubules-widefield-2d")
         let arguments = ["generate", spec, "--samples", "60", "--threads", "1", "--quiet"]
         #expect(try fluosynth(arguments + ["--out", folder + "/clean"]).status == 0)
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: TestPaths.executable("fluosynth"))
-        process.arguments = arguments + ["--out", folder + "/killed"]
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
         let records = folder + "/killed/.fluosynth/samples"
-        let deadline = Date().addingTimeInterval(60)
-        while ((try? FileManager.default.contentsOfDirectory(atPath: records).count) ?? 0) < 5, Date() < deadline {
-            usleep(20_000)
+        func made() -> Int { (try? FileManager.default.contentsOfDirectory(atPath: records).count) ?? 0 }
+        for (run, samples) in [5, 25].enumerated() {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: TestPaths.executable("fluosynth"))
+            process.arguments = arguments + ["--out", folder + "/killed"] + (run == 0 ? [] : ["--resume"])
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            let deadline = Date().addingTimeInterval(60)
+            while made() < samples, Date() < deadline { usleep(20_000) }
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            #expect(made() >= samples && made() < 60, "run \(run) killed after \(made()) samples")
+            #expect(!FileManager.default.fileExists(atPath: folder + "/killed/manifest.json"))
         }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        let done = try FileManager.default.contentsOfDirectory(atPath: records).count
-        #expect(done >= 5 && done < 60, "killed after \(done) samples")
-        #expect(!FileManager.default.fileExists(atPath: folder + "/killed/manifest.json"))
 
         let again = try fluosynth(arguments + ["--out", folder + "/killed"])
         #expect(again.status != 0 && again.stderr.contains("--resume"))
@@ -236,5 +237,54 @@ struct OutputFolderTests {
         let after = try fluosynth(["generate", Self.spec, "--samples", "4", "--shard", "1/2", "--out", folder, "--quiet"])
         #expect(after.status == 0, "\(after.stderr)")
         #expect(!(try FileManager.default.contentsOfDirectory(atPath: folder)).contains { $0.hasSuffix(".lock") && $0 != ".fluosynth.lock" })
+    }
+}
+
+/// `fluosynth merge` killed with SIGKILL at moments spread over its run (copying the other
+/// folder's samples, writing the npz files, the OME-Zarr and the previews, the manifest,
+/// removing the shards' files), then run again: the dataset equals a single run's, byte for byte.
+@Suite("fluosynth merge under kill -9")
+struct MergeKillTests {
+    @Test func mergeAgainAfterKillEqualsASingleRun() throws {
+        let folder = TestPaths.temporaryDirectory("merge-kill")
+        let spec = folder + "/spec.yaml"
+        try String(contentsOfFile: TestPaths.packageRoot + "/Examples/snr-ladder.yaml", encoding: .utf8)
+            .replacingOccurrences(of: "output:\n", with: "output:\n  formats: [tiff, npz, ome-zarr, previews]\n")
+            .write(toFile: spec, atomically: true, encoding: .utf8)
+        let arguments = ["generate", spec, "--samples", "24", "--quiet"]
+        #expect(try fluosynth(arguments + ["--out", folder + "/single"]).status == 0)
+        for shard in 0..<2 {
+            #expect(try fluosynth(arguments + ["--out", folder + "/shards/s\(shard)", "--shard", "\(shard)/2"]).status == 0)
+        }
+        func copyShards(to name: String) throws -> [String] {
+            try FileManager.default.copyItem(atPath: folder + "/shards", toPath: folder + "/" + name)
+            return ["merge", folder + "/\(name)/s0", folder + "/\(name)/s1"]
+        }
+        let start = Date()
+        #expect(try fluosynth(try copyShards(to: "clean")).status == 0)
+        let duration = Date().timeIntervalSince(start)
+        #expect(try differences(folder + "/single", folder + "/clean/s0") == [])
+
+        var interrupted = 0
+        for point in 0..<6 {
+            let merge = try copyShards(to: "killed-\(point)")
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: TestPaths.executable("fluosynth"))
+            process.arguments = merge
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            usleep(useconds_t(duration * Double(point) / 6 * 1e6))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            if process.terminationReason == .uncaughtSignal { interrupted += 1 }
+            let again = try fluosynth(merge)
+            #expect(again.status == 0, "killed after \(point)/6 of a merge: \(again.stderr)")
+            #expect(try differences(folder + "/single", folder + "/killed-\(point)/s0") == [], "killed after \(point)/6 of a merge")
+        }
+        #expect(interrupted >= 3, "only \(interrupted) of 6 merges were still running when killed")
+        // Once merged, a merge run again (a resubmitted job) says so and changes nothing.
+        let repeated = try fluosynth(["merge", folder + "/clean/s0", folder + "/clean/s1"])
+        #expect(repeated.status == 0, "\(repeated.stderr)")
+        #expect(try differences(folder + "/single", folder + "/clean/s0") == [])
     }
 }

@@ -50,25 +50,27 @@ public enum OMEZarr {
     /// with each channel's display range.
     public final class Writer {
         public let path: String
+        /// The image's name in `.zattrs`.
+        public let name: String
         public let layout: Layout
         let array: ZarrArray
         private var ranges: [(min: Float, max: Float)]
 
-        /// Creates the group at `path` (which must not exist yet).
-        public init(path: String, layout: Layout, compressor: ZarrArray.Compressor? = .bloscZstd) throws {
+        /// Creates the group at `path` (which must not exist yet); `name` (default: the folder's
+        /// name) is the image's name, e.g. the final name of a group built under a temporary one.
+        public init(path: String, name: String? = nil, layout: Layout, compressor: ZarrArray.Compressor? = .bloscZstd) throws {
             guard layout.frames >= 1, layout.channels >= 1, (2...3).contains(layout.shape.count), layout.spacingUm.count == layout.shape.count else {
                 throw DataIOError.writeFailed(path, "an OME-Zarr image needs frames, channels and a 2-D or 3-D shape with its spacing")
             }
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
             try AtomicFile.write(Data(#"{"zarr_format": 2}"#.utf8), to: path + "/.zgroup")
             array = try ZarrArray.create(at: path + "/0", metadata: .init(shape: layout.arrayShape, chunks: layout.chunks, compressor: compressor))
-            (self.path, self.layout) = (path, layout)
+            (self.path, self.name, self.layout) = (path, name ?? URL(fileURLWithPath: path).lastPathComponent, layout)
             ranges = Array(repeating: (.infinity, -.infinity), count: layout.channels)
         }
 
         /// Writes `.zattrs`, which makes the group an OME-Zarr image.
         public func finish() throws {
-            let name = URL(fileURLWithPath: path).lastPathComponent
             try AtomicFile.write(try OMEZarr.attributes(layout, name: name, ranges: ranges.map { $0.min <= $0.max ? $0 : (0, 0) }),
                                  to: path + "/.zattrs")
         }
@@ -95,7 +97,7 @@ public enum OMEZarr {
         let layout = Layout(frames: frames.count, channels: frames[0].count, shape: first.shape, spacingUm: first.spacingUm,
                             channelNames: channelNames)
         try writeAtomically(to: path) { temporary in
-            let writer = try Writer(path: temporary, layout: layout)
+            let writer = try Writer(path: temporary, name: URL(fileURLWithPath: path).lastPathComponent, layout: layout)
             for (t, channels) in frames.enumerated() { try writer.write(frame: t, channels: channels) }
             try writer.finish()
         }
@@ -105,7 +107,7 @@ public enum OMEZarr {
     public static func writeAtomically(to path: String, _ build: (String) throws -> Void) throws {
         var target = path
         while target.hasSuffix("/") { target.removeLast() }
-        let temporary = target + ".partial-\(UUID().uuidString.prefix(8))"
+        let temporary = target + ".partial-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
         let manager = FileManager.default
         do {
             try build(temporary)

@@ -45,7 +45,7 @@ struct DatasetState {
         } else if overwrite {
             try clear()
         }
-        try removePartialFiles()
+        DatasetState.removeStalePartialFiles(under: layout.root)
         try manager.createDirectory(atPath: layout.records, withIntermediateDirectories: true)
         let stamp = Stamp(hash: hash, spec: String(decoding: resolvedSpec, as: UTF8.self))
         let encoder = JSONEncoder()
@@ -53,16 +53,18 @@ struct DatasetState {
         try AtomicFile.write(encoder.encode(stamp), to: specFile)
     }
 
-    /// Removes the temporary files a killed run left (`AtomicFile`'s `.<name>.partial-<pid>-…`
-    /// whose process is gone; a live shard's files are left alone).
-    private func removePartialFiles() throws {
-        guard let entries = FileManager.default.enumerator(atPath: layout.root) else { return }
+    /// Removes the temporary files and folders a killed run left under `root` (`AtomicFile`'s
+    /// `.<name>.partial-<pid>-…`, an OME-Zarr's `<name>.partial-<pid>-…`) whose process is gone;
+    /// a live shard's are left alone.
+    static func removeStalePartialFiles(under root: String) {
+        guard let entries = FileManager.default.enumerator(atPath: root) else { return }
         for case let relative as String in entries {
             let name = URL(fileURLWithPath: relative).lastPathComponent
             guard let marker = name.range(of: ".partial-"),
                   let pid = Int32(name[marker.upperBound...].prefix(while: \.isNumber)),
                   kill(pid, 0) != 0 else { continue }
-            try? FileManager.default.removeItem(atPath: layout.root + "/" + relative)
+            entries.skipDescendants()
+            try? FileManager.default.removeItem(atPath: root + "/" + relative)
         }
     }
 

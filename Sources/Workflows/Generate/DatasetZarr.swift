@@ -20,8 +20,9 @@ enum DatasetZarr {
                 let names = first.count == 1 ? [role] : first.indices.map { "\(role) \($0)" }
                 let image = OMEZarr.Layout(frames: rows.count, channels: first.count, shape: first[0].shape, spacingUm: first[0].spacingUm,
                                            channelNames: names, notes: ["samples": rows.map(\.id)])
-                try OMEZarr.writeAtomically(to: layout.zarr(split: split, role: role)) { temporary in
-                    let writer = try OMEZarr.Writer(path: temporary, layout: image)
+                let zarr = layout.zarr(split: split, role: role)
+                try OMEZarr.writeAtomically(to: zarr) { temporary in
+                    let writer = try OMEZarr.Writer(path: temporary, name: URL(fileURLWithPath: zarr).lastPathComponent, layout: image)
                     for (t, row) in rows.enumerated() {
                         let channels = t == 0 ? first : try SampleWriter.read(path(row.id))
                         guard channels.count == image.channels, channels[0].shape == image.shape else {
