@@ -70,7 +70,9 @@ let package = Package(
         ]),
         .target(name: "Calibration", dependencies: ["FluoCore", "Imaging", "Metrics"]),
         .target(name: "Adaptation", dependencies: ["FluoCore", "Imaging", "Training"]),
-        .target(name: "Teaching", dependencies: ["FluoCore", "Phantoms", "Imaging", "DataIO", "Metrics", "DatasetSpec"]),
+        .target(name: "Teaching", dependencies: [
+            "FluoCore", "Phantoms", "Imaging", "DataIO", "Metrics", "DatasetSpec", .product(name: "Yams", package: "Yams"),
+        ]),
         .target(name: "Workflows", dependencies: [
             "FluoCore", "Phantoms", "Imaging", "DataIO", "Metrics", "Training", "DatasetSpec", "Calibration", "Adaptation", "Teaching",
         ]),

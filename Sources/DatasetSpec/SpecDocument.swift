@@ -37,14 +37,31 @@ public struct SpecDocument: @unchecked Sendable {
     /// This document with the scalar at `path` (mapping keys) set to `value`, creating the
     /// entries as needed (command-line overrides such as `--samples`).
     public func replacing(_ path: [String], with value: String) -> SpecDocument {
-        func set(_ node: Node?, _ path: ArraySlice<String>) -> Node {
-            guard let key = path.first else { return Node(value) }
+        replacing(path.map { AnyCodingKey($0) }, with: Node(value))
+    }
+
+    /// This document with the node at `path` set to `value`, creating mapping entries as
+    /// needed; a list entry (`conditions[0]`) must exist.
+    public func replacing(_ path: [CodingKey], with value: Node) -> SpecDocument {
+        func set(_ node: Node?, _ path: ArraySlice<CodingKey>) -> Node {
+            guard let key = path.first else { return value }
+            if case var .sequence(sequence)? = node, let index = key.intValue, index < sequence.count {
+                let position = sequence.index(sequence.startIndex, offsetBy: index)
+                sequence[position] = set(sequence[position], path.dropFirst())
+                return .sequence(sequence)
+            }
             var mapping = node?.mapping ?? Node.Mapping([])
-            mapping[key] = set(mapping[key], path.dropFirst())
+            mapping[key.stringValue] = set(mapping[key.stringValue], path.dropFirst())
             return .mapping(mapping)
         }
         return SpecDocument(root: set(root, path[...]), file: file)
     }
+
+    /// The node at a key path as users write it (`optics.na`, `conditions[0].optics`).
+    public func node(atKeyPath text: String) -> Node? { node(at: KeyPath.parse(text)) }
+
+    /// The coding keys of a key path as users write it.
+    public static func keyPath(_ text: String) -> [CodingKey] { KeyPath.parse(text) }
 
     /// This document with `overrides` laid over it (mappings merged key by key, as a
     /// condition is laid over the top-level acquisition) and the entries at `removing`
