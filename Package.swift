@@ -44,6 +44,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         // System libraries (Debian: libfftw3-dev libtiff-dev libopenblas-dev libpng-dev pkg-config).
@@ -73,8 +74,11 @@ let package = Package(
         .target(name: "Teaching", dependencies: [
             "FluoCore", "Phantoms", "Imaging", "DataIO", "Metrics", "DatasetSpec", .product(name: "Yams", package: "Yams"),
         ]),
+        // The live explain page's HTTP server (FlyingFox: sockets and HTTP/1.1 without SwiftNIO).
+        .target(name: "TeachingServer", dependencies: ["FluoCore", "Teaching", .product(name: "FlyingFox", package: "FlyingFox")]),
         .target(name: "Workflows", dependencies: [
             "FluoCore", "Phantoms", "Imaging", "DataIO", "Metrics", "Training", "DatasetSpec", "Calibration", "Adaptation", "Teaching",
+            "TeachingServer",
         ]),
         // Line-buffered standard output for the CLI (a C function: Swift 6 cannot touch `stdout`).
         .target(name: "CLineBuffer"),

@@ -24,6 +24,8 @@ public struct ExplainPage {
     public let explanation: Explanation
     /// The page (well-formed XML as well as HTML).
     public let html: String
+    /// The page's sections alone (what goes inside `<main>`), pictures at `images/<name>`.
+    public let sectionsHTML: String
     let figures: [PageFigure]
 
     /// Width in CSS pixels of the field of view in a stage's picture (thumbnails and sweep
@@ -76,7 +78,8 @@ public struct ExplainPage {
         <header class="title"><div><h1>\(heading)</h1>
         <p>\(HTML.escape("Spec \(explanation.specPath) · condition “\(condition.name)”\(conditions) · channel 0 · made by fluosynth \(ToolInfo.version), the same pixels as fluosynth generate writes"))</p></div></header><main>
         """
-        html = head + sections.map(\.html).joined(separator: "\n") + "</main><script>\(PageStyle.script)</script></body></html>\n"
+        sectionsHTML = sections.map(\.html).joined(separator: "\n")
+        html = head + sectionsHTML + "</main><script>\(PageStyle.script)</script></body></html>\n"
     }
 
     /// The page's sections in reading order.
@@ -199,6 +202,12 @@ public struct ExplainPage {
             lines.append("SNR at the brightest pixel \(HTML.number(budget.snr)) (S \(HTML.number(budget.signalElectrons)) e⁻, B \(HTML.number(budget.backgroundElectrons)) e⁻, read noise \(HTML.number(budget.readNoiseE)) e⁻)")
         }
         return lines
+    }
+
+    /// The PNG of the picture at `path` (as the page refers to it: `images/<name>`), if the
+    /// page has it.
+    public func png(at path: String) throws -> Data? {
+        try figures.first { $0.path == path }.map { try PNGWriter.encode($0.image) }
     }
 
     /// Relative paths of the pictures the page refers to.

@@ -11,4 +11,5 @@
 @_exported import Metrics
 @_exported import Phantoms
 @_exported import Teaching
+@_exported import TeachingServer
 @_exported import Training

@@ -27,13 +27,18 @@ enum Chromium {
         return false
     }()
 
-    /// Runs headless Chromium on `page` with `arguments` (at most two minutes), in a profile of its own.
+    /// Runs headless Chromium on the file `page` with `arguments` (at most two minutes), in a profile of its own.
     static func run(_ arguments: [String], page: String) throws -> Shell.Result {
+        try run(arguments, url: URL(fileURLWithPath: page).absoluteString)
+    }
+
+    /// Runs headless Chromium on `url` with `arguments` (at most two minutes), in a profile of its own.
+    static func run(_ arguments: [String], url: String) throws -> Shell.Result {
         let executable = try #require(executable, "chromium is not installed")
         let profile = TestPaths.temporaryDirectory("chromium-profile")
         return try Shell.run("/usr/bin/timeout", ["120", executable, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
                                                    "--user-data-dir=\(profile)", "--virtual-time-budget=10000"]
-                                 + arguments + [URL(fileURLWithPath: page).absoluteString])
+                                 + arguments + [url])
     }
 
     /// The page's DOM after load: the explain page's script has counted its images into

@@ -12,10 +12,12 @@ struct LiveSessionTests {
     static let session: LiveSession = try! LiveSession(specPath: spec, sample: 0, threads: 2,
                                                        presets: PresetLibrary(folders: [TestPaths.packageRoot + "/Phantoms"]))
 
-    /// The spec's keys become controls with its values; the preset phantom's count is one too.
+    /// The spec's keys become controls with the explained condition's values (snr-ladder's
+    /// first condition has 5 peak photons, the top level 100); the preset phantom's count is
+    /// one too.
     @Test func controlsCarryTheSpecsValues() {
         let values = Dictionary(Self.session.controls.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
-        #expect(values["optics.na"] == "1.3" && values["acquisition.camera.peak_photons"] == "100" && values["phantom.count"] == "20")
+        #expect(values["optics.na"] == "1.3" && values["acquisition.camera.peak_photons"] == "5" && values["phantom.count"] == "20")
         #expect(values["camera_pixel_um"] == "0.065" && values["shape"] == "256,256" && values["z_step_um"] == nil, "\(values)")
     }
 

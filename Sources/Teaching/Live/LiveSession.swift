@@ -59,14 +59,15 @@ public struct LiveSession: Sendable {
             guard rank == 3 else { return nil }
             value = number(pixelUm[0] * factor(.z))
         default:
-            switch document.node(atKeyPath: entry.key) {
+            switch document.node(atKeyPath: "conditions[0]." + entry.key) ?? document.node(atKeyPath: entry.key) {
             case let .scalar(scalar)?: value = scalar.string
             case let .sequence(items)? where entry.kind == .integers: value = items.compactMap(\.scalar?.string).joined(separator: ",")
             case let .sequence(items)?: guard let low = items.first?.scalar?.string else { return nil }; value = low
             default: return nil
             }
         }
-        return LiveControl(key: entry.key, label: entry.label, kind: entry.kind, value: value)
+        let label = entry.kind == .integers ? entry.label.replacingOccurrences(of: "(z, y, x)", with: rank == 3 ? "(z, y, x)" : "(y, x)") : entry.label
+        return LiveControl(key: entry.key, label: label, kind: entry.kind, value: value)
     }
 
     /// The spec's document with `settings` (control key → value) applied; unknown keys and
@@ -181,6 +182,10 @@ public struct LiveSession: Sendable {
 public struct LiveRequestError: Error, CustomStringConvertible, Equatable {
     public var parameter: String
     public var message: String
+
+    public init(parameter: String, message: String) {
+        (self.parameter, self.message) = (parameter, message)
+    }
 
     public var description: String { "\(parameter): \(message)" }
 }

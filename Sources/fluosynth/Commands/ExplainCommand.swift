@@ -23,8 +23,16 @@ struct ExplainCommand: ParsableCommand {
           pixel-size  the camera pixel in µm: y and x become integrating steps of
                       pixel-size / ground-truth pixel (at least the ground-truth pixel)
 
+        --serve starts a local web page instead (http://127.0.0.1:8017/ by default):
+        the same sections beside controls for the optics, the camera pixel and z step,
+        the photons, read noise, background and the phantom's main numbers; each change
+        renders the sample again through the spec's own validation. "Download spec"
+        gives the settings as a spec generate accepts; "Pin as A" compares two settings.
+        It listens on loopback only unless --host says otherwise.
+
         Examples:
           fluosynth explain Examples/microtubules-widefield-2d.yaml --out explain/mt
+          fluosynth explain Examples/microtubules-widefield-2d.yaml --serve
           fluosynth explain Examples/microtubules-widefield-2d.yaml \\
               --out explain/na --sweep na=0.8,1.0,1.4
           fluosynth explain Examples/spheres-3d-rcan.yaml \\
@@ -35,8 +43,17 @@ struct ExplainCommand: ParsableCommand {
     @Argument(help: "The dataset spec (YAML).")
     var spec: String
 
-    @Option(name: .customLong("out"), help: "Output directory for index.html and images/.")
-    var outputDirectory: String
+    @Option(name: .customLong("out"), help: "Output directory for index.html and images/ (not with --serve).")
+    var outputDirectory: String?
+
+    @Flag(help: "Serve a live page with controls instead of writing one.")
+    var serve = false
+
+    @Option(help: "With --serve: the port (0: a free one, printed).")
+    var port: UInt16 = 8017
+
+    @Option(help: "With --serve: the IPv4 address to listen on; other machines reach the page only if it is not loopback.")
+    var host = "127.0.0.1"
 
     @Option(help: "Which sample of the spec to explain (0-based).")
     var sample: Int = 0
@@ -50,9 +67,18 @@ struct ExplainCommand: ParsableCommand {
     func validate() throws {
         if sample < 0 { throw ValidationError("--sample must be 0 or more") }
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if serve && outputDirectory != nil { throw ValidationError("--serve writes nothing: drop --out") }
+        if serve && sweep != nil { throw ValidationError("--sweep makes a static page; the live page (--serve) has controls instead") }
+        if !serve && outputDirectory == nil { throw ValidationError("give --out DIR for the page, or --serve for a live one") }
     }
 
     func run() throws {
+        guard let outputDirectory else {
+            return try ExplainRun.serve(specPath: spec, sample: sample, host: host, port: port, threads: threads) { address in
+                print("serving \(address) (Ctrl-C stops)")
+                if host != "127.0.0.1" { print("note: listening on \(host): whoever reaches this machine can use the page") }
+            }
+        }
         let page = try ExplainRun.run(specPath: spec, directory: outputDirectory, sample: sample, sweep: sweep, threads: threads)
         print("wrote \(outputDirectory)/index.html with \(page.imagePaths.count) pictures")
         for line in page.summary { print("  " + line) }
