@@ -26,9 +26,20 @@ extension Volume {
         precondition(rank == 3, "summed(along:) needs a stack, got \(shape)")
         let kept = (0..<3).filter { $0 != axis }
         var out = Volume(shape: kept.map { shape[$0] }, spacingUm: kept.map { spacingUm[$0] })
-        for flat in 0..<count {
-            let index = unravel(flat)
-            out.data[index[kept[0]] * out.shape[1] + index[kept[1]]] += data[flat]
+        let (depth, rows, columns) = (shape[0], shape[1], shape[2])
+        data.withUnsafeBufferPointer { source in
+            out.data.withUnsafeMutableBufferPointer { sum in
+                for z in 0..<depth {
+                    for y in 0..<rows {
+                        let row = (z * rows + y) * columns
+                        for x in 0..<columns {
+                            // (z, y, x) → the kept pair, row-major in `out`.
+                            let target = axis == 0 ? y * columns + x : axis == 1 ? z * columns + x : z * rows + y
+                            sum[target] += source[row + x]
+                        }
+                    }
+                }
+            }
         }
         return out
     }

@@ -6,7 +6,8 @@ struct FluoBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fluobench",
         abstract: "FluoSynth benchmarks: medians over repeated runs, with ratios to a named peer measured in the same run.",
-        subcommands: [ConvolutionBenchmark.self, PhantomBenchmark.self, GenerateBenchmark.self, TrainingBenchmark.self, IsotropicBenchmark.self]
+        subcommands: [ConvolutionBenchmark.self, PhantomBenchmark.self, GenerateBenchmark.self, TrainingBenchmark.self, IsotropicBenchmark.self,
+                      ExplainLiveBenchmark.self]
     )
 
     /// Restarts with the right OpenBLAS kernels first when the library misdetected the CPU.
