@@ -37,12 +37,22 @@ enum PageStyle {
     .note { color: var(--muted); font-size: 13px; }
     svg.plot { max-width: 100%; height: auto; font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; }
     .colourbar { font-size: 12px; color: var(--muted); }
+    .sweep-slider { margin: 8px 0 14px; }
+    .sweep-slider input[type=range] { width: 260px; vertical-align: middle; }
     """
 
     /// Counts the images that failed to load into `data-broken` on the body once the page
     /// has loaded (read by the headless-browser test).
     static let script = """
     //<![CDATA[
+    document.querySelectorAll("[data-sweep]").forEach(function (slider) {
+      var box = slider.closest(".sweep-slider");
+      var values = box.querySelector("[data-sweep-values]").getAttribute("data-sweep-values").split("|");
+      slider.addEventListener("input", function () {
+        box.querySelectorAll("[data-sweep-frame]").forEach(function (frame) { frame.hidden = frame.getAttribute("data-sweep-frame") !== slider.value; });
+        box.querySelector("[data-sweep-label]").textContent = values[Number(slider.value)];
+      });
+    });
     window.addEventListener("load", function () {
       var broken = 0, images = document.images;
       for (var i = 0; i !== images.length; i += 1) { if (!images[i].complete || images[i].naturalWidth === 0) { broken += 1; } }

@@ -40,11 +40,29 @@ enum SweepSection {
         let body = """
         <p>The same specimen recorded with the \(HTML.escape(sweep.key.meaning)) set to each value in turn; everything else, \
         every random stream included, stays as above, so the differences come from the parameter alone.\(caveat(sweep, explanation))</p>
+        \(slider(figures: figures, values: points.map { label($0.value) }))
         <div class="row">\(figures.map(\.html).joined())</div>
         \(table)
         \(plot.svg)
         """
         return PageSection(id: "sweep", title: "Sweep: \(sweep.key.meaning)", body: body, figures: figures)
+    }
+
+    /// A slider over the precomputed values showing one recording at a time, larger (the page's
+    /// script moves it; offline, no server): the live page's control for a saved page.
+    static func slider(figures: [PageFigure], values: [String]) -> String {
+        let frames = figures.enumerated().map { index, figure -> String in
+            var large = figure
+            large.displayWidth = ExplainPage.pictureWidth
+            return #"<div data-sweep-frame="\#(index)"\#(index == 0 ? "" : #" hidden="""#)>\#(large.html)</div>"#
+        }
+        return """
+        <div class="sweep-slider"><label>\(HTML.escape(values[0].split(separator: "=").first.map(String.init) ?? "value")) \
+        <input type="range" data-sweep="" min="0" max="\(figures.count - 1)" step="1" value="0"/> \
+        <output data-sweep-label="">\(HTML.escape(values[0]))</output></label>\
+        <span hidden="" data-sweep-values="\(HTML.escape(values.joined(separator: "|")))"></span>
+        \(frames.joined())</div>
+        """
     }
 
     /// What the model keeps fixed that a real microscope would not.

@@ -179,6 +179,12 @@ struct ExplainTests {
         #expect(na.sweepPoints[0].optics!.report.lateralFWHMUm > na.sweepPoints[1].optics!.report.lateralFWHMUm)
         #expect(na.specimen.groundTruth == Self.explanation.specimen.groundTruth)
         #expect(na.trace.recorded.image == Self.explanation.trace.recorded.image)
+        // The saved page has a slider over the values, one recording shown at a time, and stays well-formed XML.
+        let html = ExplainPage(na).html
+        #expect(html.contains(#"data-sweep="" min="0" max="1""#) && html.components(separatedBy: "data-sweep-frame=").count == 3)
+        #expect(html.contains(#"data-sweep-frame="1" hidden="""#) && html.contains("na = 0.9|na = 1.3"))
+        let parser = XMLParser(data: Data(html.utf8))
+        #expect(parser.parse(), "\(String(describing: parser.parserError))")
 
         let photons = try Explanation(specPath: Self.specPath, sample: 1, sweep: "photons=10,1000", threads: 2)
         let budgets = photons.sweepPoints.map { $0.budget! }
