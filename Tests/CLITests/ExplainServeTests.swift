@@ -116,5 +116,14 @@ struct ExplainServeTests {
         }
         for (na, value) in fwhm { #expect(abs(value / (0.51 * 0.52 / na) - 1) < 0.1, "NA \(na): FWHM \(value) µm") }
         #expect(psf[0.8] != psf[1.4] && psf[0.8]?.isEmpty == false)
+
+        // A comparison in the address: A (NA 0.8) rendered and pinned, then B (NA 1.4) beside it
+        // with the numbers' difference and the difference picture.
+        let dom = try Chromium.run(["--dump-dom"], url: server.address + "?a.optics.na=0.8&optics.na=1.4").stdout
+        let row = try #require(dom.firstMatch(of: /data-number="lateral_fwhm_um">.*?<td class="value pinned">([0-9.]+)<\/td><td class="value">([0-9.]+)<\/td><td class="value pinned">(-?[0-9.]+)<\/td>/),
+                               "no A/B row in \(dom.prefix(3000))")
+        #expect(Double(row.1) == fwhm[0.8] && Double(row.2) == fwhm[1.4], "A \(row.1), B \(row.2)")
+        #expect(abs(Double(row.3)! - (fwhm[1.4]! - fwhm[0.8]!)) < 1e-3)
+        #expect(dom.contains(#"<div id="difference"><h3>B − A</h3><img"#), "no difference picture")
     }
 }

@@ -5,7 +5,8 @@
 /// running when a newer one starts and ignores any answer but the latest, so the page follows
 /// the controls without queueing stale renders. The settings are kept in the address (a page
 /// opened with `?optics.na=1.1` starts there), "Download spec" fetches them as YAML, and "Pin
-/// as A" keeps the current numbers and recorded picture beside the live ones (B), with B − A.
+/// as A" keeps the current numbers and recorded picture beside the live ones (B), with B − A
+/// of both; A's settings join the address as `a.KEY=VALUE`, so a comparison can be shared.
 public enum LivePage {
     public static func html(_ session: LiveSession, title: String) -> String {
         let controls = session.controls.map(control).joined(separator: "\n")
@@ -107,12 +108,53 @@ public enum LivePage {
         });
         current = answer;
         document.body.setAttribute("data-render", String(answer.render));
+        if (pinned && pinned.pixels) { difference(); }
       }
-      function render() {
+      function recordedFigure() {
+        var stages = document.querySelectorAll('#results section[id^="stage-"]');
+        return stages.length > 1 ? stages[stages.length - 2].querySelector("figure") : null;
+      }
+      function pixels(image) {
+        var canvas = document.createElement("canvas");
+        canvas.width = image.naturalWidth; canvas.height = image.naturalHeight;
+        var context = canvas.getContext("2d");
+        context.drawImage(image, 0, 0);
+        return { canvas: canvas, data: context.getImageData(0, 0, canvas.width, canvas.height) };
+      }
+      // B − A of the recorded pictures (as displayed, each stretched to its percentiles):
+      // grey is no change, light where B is brighter, dark where A was.
+      function difference() {
+        var figure = recordedFigure(), box = document.getElementById("difference");
+        if (!figure || !box) { return; }
+        var image = figure.querySelector("img");
+        var draw = function () {
+          var b = pixels(image), a = pinned.pixels;
+          if (b.data.width !== a.width || b.data.height !== a.height) {
+            box.innerHTML = "<h3>B − A</h3><p>the recorded images differ in size (the camera pixel changed)</p>";
+            return;
+          }
+          var out = b.canvas.getContext("2d").createImageData(a.width, a.height);
+          for (var i = 0; i < a.data.length; i += 4) {
+            var d = 128 + (b.data.data[i] - a.data[i]) / 2;
+            out.data[i] = out.data[i + 1] = out.data[i + 2] = d; out.data[i + 3] = 255;
+          }
+          b.canvas.getContext("2d").putImageData(out, 0, 0);
+          box.innerHTML = "<h3>B − A</h3>";
+          var picture = new Image();
+          picture.src = b.canvas.toDataURL("image/png");
+          picture.width = image.width; picture.height = image.height;
+          box.appendChild(picture);
+        };
+        if (image.complete) { draw(); } else { image.addEventListener("load", draw); }
+      }
+      function address(query) {
+        return query.toString() + (pinned ? (query.toString() === "" ? "" : "&") + pinned.query : "");
+      }
+      function render(rendered) {
         var ticket = ++latest, query = settings();
         if (running) { running.abort(); }
         running = new AbortController();
-        history.replaceState(null, "", "?" + query.toString());
+        history.replaceState(null, "", "?" + address(query));
         document.getElementById("download").href = "spec.yaml?" + query.toString();
         document.getElementById("status").textContent = "rendering…";
         fetch("render?" + query.toString(), { signal: running.signal }).then(function (response) {
@@ -121,13 +163,13 @@ public enum LivePage {
           if (ticket !== latest || result.answer.superseded) { return; }
           document.getElementById("error").textContent = result.ok ? "" : result.answer.error;
           document.body.setAttribute("data-error", result.ok ? "" : result.answer.parameter);
-          if (result.ok) { show(result.answer); }
+          if (result.ok) { show(result.answer); if (rendered) { rendered(); } }
           document.getElementById("status").textContent = result.ok ? "rendered in " + result.answer.render_ms + " ms" : "not rendered";
         }).catch(function (error) {
           if (error.name !== "AbortError") { document.getElementById("error").textContent = String(error); }
         });
       }
-      function schedule() { clearTimeout(timer); timer = setTimeout(render, 60); }
+      function schedule() { clearTimeout(timer); timer = setTimeout(function () { render(); }, 60); }
       inputs.forEach(function (input) {
         var mirror = document.querySelector('[data-mirror="' + input.dataset.key + '"]');
         input.addEventListener("input", function () {
@@ -139,35 +181,60 @@ public enum LivePage {
           mirror.addEventListener("change", function () { input.value = mirror.value; changed[input.dataset.key] = true; schedule(); });
         }
       });
-      document.getElementById("pin").addEventListener("click", function () {
+      // Pins what is shown as A (its settings go into the address as a.KEY=VALUE).
+      function pin() {
         if (!current) { return; }
         pinned = current;
+        pinned.query = pinnedQuery(settings());
         document.body.classList.add("has-pin");
-        var stages = document.querySelectorAll('#results section[id^="stage-"]');
-        var recorded = stages.length > 1 ? stages[stages.length - 2].querySelector("figure") : null;
-        var compare = document.getElementById("compare");
+        var recorded = recordedFigure(), compare = document.getElementById("compare");
         compare.innerHTML = "";
         if (recorded) {
           // A's picture is kept as pixels: the server keeps only recent renders.
-          var copy = recorded.cloneNode(true), image = recorded.querySelector("img"), canvas = document.createElement("canvas");
-          canvas.width = image.naturalWidth; canvas.height = image.naturalHeight;
-          canvas.getContext("2d").drawImage(image, 0, 0);
-          copy.querySelector("img").src = canvas.toDataURL("image/png");
+          var copy = recorded.cloneNode(true), kept = pixels(recorded.querySelector("img"));
+          copy.querySelector("img").src = kept.canvas.toDataURL("image/png");
+          pinned.pixels = kept.data;
           var box = document.createElement("div");
           box.innerHTML = "<h3>A: the recorded image</h3>";
           box.appendChild(copy);
           compare.appendChild(box);
+          var change = document.createElement("div");
+          change.id = "difference";
+          compare.appendChild(change);
         }
         show(current);
-      });
+        history.replaceState(null, "", "?" + address(settings()));
+      }
+      function pinnedQuery(query) {
+        var prefixed = new URLSearchParams();
+        query.forEach(function (value, key) { prefixed.set("a." + key, value); });
+        return prefixed.toString();
+      }
+      document.getElementById("pin").addEventListener("click", pin);
       document.getElementById("reset").addEventListener("click", function () { location.search = ""; });
-      // A page opened with settings in its address starts from them, as if the controls had been moved.
-      new URLSearchParams(location.search).forEach(function (value, key) {
-        inputs.forEach(function (input) {
-          if (input.dataset.key === key) { input.value = value; input.dispatchEvent(new Event("input")); }
+      // A page opened with settings in its address starts from them, as if the controls had
+      // been moved; with a.KEY=VALUE settings too, it first renders and pins those as A.
+      var opened = new URLSearchParams(location.search), first = new URLSearchParams();
+      opened.forEach(function (value, key) { if (key.indexOf("a.") === 0) { first.set(key.slice(2), value); } });
+      function move(query) {
+        query.forEach(function (value, key) {
+          inputs.forEach(function (input) {
+            if (input.dataset.key === key) { input.value = value; input.dispatchEvent(new Event("input")); }
+          });
         });
-      });
-      render();
+      }
+      if (first.toString() === "") {
+        move(opened);
+        render();
+      } else {
+        move(first);
+        clearTimeout(timer);
+        render(function () {
+          var image = recordedFigure() && recordedFigure().querySelector("img");
+          var then = function () { pin(); move(opened); };
+          if (!image || image.complete) { then(); } else { image.addEventListener("load", then); }
+        });
+      }
     })();
     //]]>
     """
