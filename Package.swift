@@ -17,7 +17,8 @@ import PackageDescription
 /// - `Metrics`: the CARE evaluation protocol, spectra, FRC, decorrelation.
 /// - `DatasetSpec`: the YAML document that composes the stages' parameter types.
 /// - `Training`: layers, networks, optimisation, data and model folders on OpenBLAS.
-/// - `Teaching`: the explain page (stages, PSF/OTF, spectra, sweeps).
+/// - `Teaching`: the explain page (stages, PSF/OTF, spectra, sweeps) and the live page's session;
+///   `TeachingServer`: its HTTP server (`explain --serve`).
 /// - `Workflows`: what each command does; re-exports the targets whose types commands name.
 /// - `fluosynth`, `fluobench`: argument parsing over `Workflows`.
 let package = Package(
@@ -75,7 +76,7 @@ let package = Package(
             "FluoCore", "Phantoms", "Imaging", "DataIO", "Metrics", "DatasetSpec", .product(name: "Yams", package: "Yams"),
         ]),
         // The live explain page's HTTP server (FlyingFox: sockets and HTTP/1.1 without SwiftNIO).
-        .target(name: "TeachingServer", dependencies: ["FluoCore", "Teaching", .product(name: "FlyingFox", package: "FlyingFox")]),
+        .target(name: "TeachingServer", dependencies: ["Teaching", .product(name: "FlyingFox", package: "FlyingFox")]),
         .target(name: "Workflows", dependencies: [
             "FluoCore", "Phantoms", "Imaging", "DataIO", "Metrics", "Training", "DatasetSpec", "Calibration", "Adaptation", "Teaching",
             "TeachingServer",

@@ -1,5 +1,4 @@
 import FlyingFox
-import FluoCore
 import Foundation
 import Teaching
 
@@ -16,6 +15,8 @@ public final class ExplainServer: Sendable {
     public let session: LiveSession
     let title: String
     let server: HTTPServer
+    /// host:port as asked, for messages.
+    let address: String
     let state = RenderState()
 
     /// The longest request target (path and query) answered.
@@ -28,6 +29,7 @@ public final class ExplainServer: Sendable {
     public init(session: LiveSession, title: String, host: String = "127.0.0.1", port: UInt16 = 0) throws {
         self.session = session
         self.title = title
+        address = "\(host):\(port)"
         server = HTTPServer(address: try .inet(ip4: host, port: port), logger: .disabled)
     }
 
@@ -47,7 +49,14 @@ public final class ExplainServer: Sendable {
         }
         await server.appendRoute("GET /r/*") { [self] request in picture(request) }
         let task = Task { try await server.run() }
-        try await server.waitUntilListening()
+        do {
+            try await server.waitUntilListening()
+        } catch {
+            task.cancel()
+            // The server's own error (e.g. the port is taken) says more than the wait's timeout.
+            if case let .failure(reason) = await task.result { throw TeachingError.invalidRequest("cannot listen on \(address): \(reason)") }
+            throw TeachingError.invalidRequest("cannot listen on \(address): \(error)")
+        }
         if case let .ip4(address, port)? = await server.listeningAddress { ready("http://\(address):\(port)/") }
         try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
     }

@@ -70,6 +70,16 @@ struct ExplainServeTests {
         #expect(!printed.isEmpty && render.object["summary"] as? [String] == printed, "\(render.object["summary"] ?? "") vs \(printed)")
     }
 
+    /// An address that is not IPv4, or a port already taken, is named before or instead of serving.
+    @Test func badAddressesAreNamed() throws {
+        let host = try fluosynth(["explain", Self.spec, "--serve", "--host", "localhost"])
+        #expect(host.status != 0 && host.stderr.contains("--host must be an IPv4 address"), "\(host.stderr)")
+        let server = try Server([])
+        let port = try #require(server.address.firstMatch(of: /:(\d+)\//).map { String($0.1) })
+        let taken = try fluosynth(["explain", Self.spec, "--serve", "--port", port])
+        #expect(taken.status != 0 && taken.stderr.contains("cannot listen on 127.0.0.1:\(port)") && taken.stderr.contains("in use"), "\(taken.stderr)")
+    }
+
     /// Bad values get 400 with a message naming the parameter, never a render or a crash.
     @Test func badSettingsGet400NamingTheParameter() throws {
         let server = try Server([])

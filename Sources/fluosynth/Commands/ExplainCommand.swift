@@ -70,6 +70,10 @@ struct ExplainCommand: ParsableCommand {
         if serve && outputDirectory != nil { throw ValidationError("--serve writes nothing: drop --out") }
         if serve && sweep != nil { throw ValidationError("--sweep makes a static page; the live page (--serve) has controls instead") }
         if !serve && outputDirectory == nil { throw ValidationError("give --out DIR for the page, or --serve for a live one") }
+        var address = in_addr()
+        if inet_pton(AF_INET, host, &address) != 1 {
+            throw ValidationError("--host must be an IPv4 address such as 127.0.0.1 (this machine only) or 0.0.0.0 (every interface), got '\(host)'")
+        }
     }
 
     func run() throws {
