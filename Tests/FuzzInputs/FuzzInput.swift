@@ -38,8 +38,7 @@ public enum FuzzInput {
     public static func model(_ bytes: Data) -> Error? {
         let split = bytes.firstIndex(of: 0) ?? bytes.endIndex
         var weights = Data(bytes[split...].dropFirst())
-        let checksum = weights.reduce(UInt64(0xCBF2_9CE4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01B3 }
-        withUnsafeBytes(of: checksum.littleEndian) { weights.append(contentsOf: $0) }
+        withUnsafeBytes(of: WeightsFile.fnv1a(weights).littleEndian) { weights.append(contentsOf: $0) }
         _ = ScratchFile.write(Data(bytes[..<split]), name: "config.json")
         _ = ScratchFile.write(weights, name: "weights_best.bin")
         return failure { _ = try ModelStore(directory: ScratchFile.folder).load() }

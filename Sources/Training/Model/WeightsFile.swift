@@ -115,7 +115,8 @@ public struct WeightsFile: Equatable, Sendable {
         return WeightsFile(metadata: metadata, arrays: arrays)
     }
 
-    static func fnv1a<D: DataProtocol>(_ data: D) -> UInt64 {
+    /// The file's checksum: FNV-1a, 64-bit, over everything before it.
+    public static func fnv1a<D: DataProtocol>(_ data: D) -> UInt64 {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         for region in data.regions {
             for byte in region {
