@@ -64,6 +64,8 @@ public enum TIFFReader {
 private struct DecodingBudget {
     static let maximumExpansion = 4096
     let fileBytes: Int
+    /// The memory available, read once per file (not per page).
+    let availableBytes = MemoryBudget.availableBytes
     /// Stored bytes of the pages admitted so far.
     private var storedBytes = 0
     /// Float bytes of the pages admitted so far.
@@ -88,7 +90,7 @@ private struct DecodingBudget {
             throw DataIOError.corrupt(path, "page \(page) declares \(size) samples (\(MemoryBudget.describe(storedBytes)) with the pages before it), "
                                       + "more than its \(fileBytes)-byte file can hold: truncated or damaged")
         }
-        if let available = MemoryBudget.availableBytes, floatBytes > available {
+        if let available = availableBytes, floatBytes > available {
             throw DataIOError.unsupported(path, "its pages take \(MemoryBudget.describe(floatBytes)) as 32-bit floats, "
                                           + "more than the \(MemoryBudget.describe(available)) of memory available")
         }
