@@ -169,6 +169,16 @@ import TestSupport
         try store.saveConfiguration(other)
         #expect { try store.load() } throws: { "\($0)".contains("has no array") }
 
+        // Sizes no machine could build are refused before anything is allocated.
+        other.architecture.kernelSize = 8_888_888_888_888_885
+        try store.saveConfiguration(other)
+        #expect { try store.load() } throws: { "\($0)".contains("config.json") && "\($0)".contains("kernel size must be odd and 1…15") }
+        other.architecture.kernelSize = 3
+        other.architecture.firstFilters = 1024
+        other.architecture.depth = 6
+        try store.saveConfiguration(other)
+        #expect { try store.load() } throws: { "\($0)".contains("parameters, more than the 268435456") }
+
         // Broken or foreign config.json.
         try Data("{\"format\": \"fluosynth-care\"".utf8).write(to: URL(fileURLWithPath: store.configPath))
         #expect { try store.load() } throws: { "\($0)".contains("config.json") }

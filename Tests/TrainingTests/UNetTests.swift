@@ -17,6 +17,17 @@ import Testing
         #expect(volumetric.parameterCount == (332_641 - 544 - 33) * 3 + 544 + 33)
     }
 
+    /// The bound a model folder's architecture is checked against before anything is allocated
+    /// is a bound: never below the real count, and within a small factor of it.
+    @Test func parameterBoundHoldsTheCount() {
+        for (dimensions, depth, filters, kernel, probabilistic) in [(2, 2, 32, 3, false), (2, 0, 8, 5, true), (3, 3, 16, 3, false), (2, 4, 4, 7, true)] {
+            let configuration = UNetConfiguration(dimensions: dimensions, depth: depth, firstFilters: filters, kernelSize: kernel, probabilistic: probabilistic)
+            let count = UNet(configuration, random: RandomStream(seed: 1)).parameterCount
+            #expect(configuration.parameterBound >= count && configuration.parameterBound <= 40 * count,
+                    "\(dimensions)-D depth \(depth): bound \(configuration.parameterBound), count \(count)")
+        }
+    }
+
     /// The receptive-field radius against CSBDeep's hard-coded `tile_overlap` table (which
     /// omits one pooling alignment for depth 2, kernel 3: 22 where the worst case is 23) and
     /// against a measurement: change one input pixel and find the farthest output that moves.

@@ -1,3 +1,5 @@
+import FluoCore
+
 /// The architecture of CARE's U-Net (CSBDeep `Config` and `custom_unet`), with CSBDeep's
 /// defaults: depth 2, 32 first-level filters doubling per level, kernel 5 in 2-D and 3 in
 /// 3-D, 2 convolutions per level, residual learning when input and output channels agree.
@@ -42,14 +44,42 @@ public struct UNetConfiguration: Codable, Equatable, Sendable {
     public var problems: [String] {
         var problems: [String] = []
         if dimensions != 2 && dimensions != 3 { problems.append("dimensions must be 2 or 3, got \(dimensions)") }
-        if inChannels < 1 || outChannels < 1 { problems.append("channel counts must be positive") }
+        if !(1...UNetConfiguration.maximumChannels).contains(inChannels) || !(1...UNetConfiguration.maximumChannels).contains(outChannels) {
+            problems.append("channel counts must be 1…\(UNetConfiguration.maximumChannels), got \(inChannels) in and \(outChannels) out")
+        }
         if depth < 0 || depth > 6 { problems.append("depth must be 0…6, got \(depth)") }
-        if firstFilters < 1 { problems.append("filters must be positive, got \(firstFilters)") }
-        if kernelSize < 1 || kernelSize % 2 == 0 { problems.append("kernel size must be odd, got \(kernelSize)") }
-        if convolutionsPerLevel < 1 { problems.append("convolutions per level must be positive") }
+        if !(1...UNetConfiguration.maximumFirstFilters).contains(firstFilters) {
+            problems.append("filters must be 1…\(UNetConfiguration.maximumFirstFilters), got \(firstFilters)")
+        }
+        if !(1...UNetConfiguration.maximumKernelSize).contains(kernelSize) || kernelSize % 2 == 0 {
+            problems.append("kernel size must be odd and 1…\(UNetConfiguration.maximumKernelSize), got \(kernelSize)")
+        }
+        if !(1...UNetConfiguration.maximumConvolutionsPerLevel).contains(convolutionsPerLevel) {
+            problems.append("convolutions per level must be 1…\(UNetConfiguration.maximumConvolutionsPerLevel), got \(convolutionsPerLevel)")
+        }
+        if problems.isEmpty && parameterBound > UNetConfiguration.maximumParameters {
+            problems.append("about \(parameterBound) parameters, more than the \(UNetConfiguration.maximumParameters) a model may have")
+        }
         if residual && inChannels != outChannels { problems.append("residual learning needs as many output as input channels") }
         if !(0..<1).contains(dropout) { problems.append("dropout must be in [0, 1), got \(dropout)") }
         return problems
+    }
+
+    /// Limits that keep a model folder from another tool, or a damaged one, from asking for more
+    /// memory than any machine has (CSBDeep's default network has about 10⁶ parameters).
+    public static let maximumChannels = 256
+    public static let maximumFirstFilters = 1024
+    public static let maximumKernelSize = 15
+    public static let maximumConvolutionsPerLevel = 16
+    public static let maximumParameters = 1 << 28
+
+    /// An upper bound on the parameter count: every convolution of the network (2·depth + 1
+    /// blocks, with up to two more at the head) counted at the widest size, w·(w + 1)·k^dims
+    /// weights and biases for w = max(firstFilters·2^depth, channels).
+    var parameterBound: Int {
+        let widest = Swift.max(firstFilters << depth, inChannels, outChannels)
+        let kernel = [Int](repeating: kernelSize, count: dimensions).saturatingProduct
+        return [widest, widest + 1, kernel, 2 * depth + 1, convolutionsPerLevel + 2].saturatingProduct
     }
 
     /// Image sizes must be multiples of this (2^depth) along every axis.
