@@ -10,9 +10,9 @@ import Foundation
 /// inverse transform's missing factor) is computed once; each `apply` costs one forward and
 /// one inverse transform plus a pointwise product.
 ///
-/// - `.zero`: the image is zero outside its field of view; the transform is padded to at
-///   least image + kernel − 1 samples per axis (rounded up to a 2·3·5·7-smooth length) so
-///   nothing wraps around. Light blurred out of the field is lost, as on a camera.
+/// - `.zero`: the image is zero outside its field of view; the transform is padded so that
+///   nothing wraps around into the field (`zeroBoundaryLength`). Light blurred out of the
+///   field is lost, as on a camera.
 /// - `.periodic`: the image repeats; the kernel is folded onto the image grid (periodic
 ///   summation) and no padding is used. Total intensity is conserved exactly.
 public final class FFTConvolver: @unchecked Sendable {
@@ -46,7 +46,7 @@ public final class FFTConvolver: @unchecked Sendable {
         self.threads = Swift.max(1, threads)
         switch boundary {
         case .zero:
-            transformShape = zip(imageShape, kernel.shape).map { RealFFT.fastLength(atLeast: $0 + $1 - 1) }
+            transformShape = zip(imageShape, kernel.shape).map { FFTConvolver.zeroBoundaryLength(image: $0, kernel: $1) }
         case .periodic:
             transformShape = imageShape
         }
@@ -72,6 +72,20 @@ public final class FFTConvolver: @unchecked Sendable {
         fft.forward(work.pointer, kernelSpectrum.pointer)
         let norm = 1 / Float(fft.realCount)
         for i in 0..<(2 * fft.complexCount) { kernelSpectrum.pointer[i] *= norm }
+    }
+
+    /// The transform length along an axis of `image` samples for a kernel of `kernel` samples
+    /// with its origin at c = kernel/2: the 2·3·5·7-smooth length ≥ max(kernel, image + max(c,
+    /// kernel − 1 − c)).
+    ///
+    /// Only the field's outputs are kept, so the padding need not hold the whole linear
+    /// convolution (image + kernel − 1): one guard band as wide as the kernel's longer arm
+    /// keeps the light spreading off either edge from wrapping into the field, and a grid at
+    /// least as long as the kernel keeps the kernel from folding onto itself. For a PSF as
+    /// long as a 3-D stack's double depth this is 2·image − 1 samples instead of 3·image − 2.
+    static func zeroBoundaryLength(image: Int, kernel: Int) -> Int {
+        let origin = kernel / 2
+        return RealFFT.fastLength(atLeast: Swift.max(kernel, image + Swift.max(origin, kernel - 1 - origin)))
     }
 
     /// Convenience: the convolution of one volume (kept at its spacing).

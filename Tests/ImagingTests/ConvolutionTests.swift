@@ -32,7 +32,11 @@ struct ConvolutionTests {
         return output
     }
 
-    @Test(arguments: [([13, 17], [5, 4]), ([9, 8], [7, 9]), ([6, 7, 9], [3, 4, 5]), ([5, 6, 6], [5, 3, 3])])
+    /// Includes kernels longer than the image and lengths where the guard band is exactly the
+    /// smooth length chosen (14 + 4 = 18, 10 + 10 = 20, 7 + 5 = 12, 5 + 3 = 8), so a band one
+    /// sample too narrow would wrap light into the field and fail.
+    @Test(arguments: [([13, 17], [5, 4]), ([9, 8], [7, 9]), ([6, 7, 9], [3, 4, 5]), ([5, 6, 6], [5, 3, 3]),
+                      ([14, 10], [9, 21]), ([7, 8, 5], [11, 4, 6])])
     func fftEqualsDirectConvolution(imageShape: [Int], kernelShape: [Int]) throws {
         let image = Self.random(imageShape, seed: 1), kernel = Self.random(kernelShape, seed: 2)
         for boundary in FFTConvolver.Boundary.allCases {
@@ -42,6 +46,19 @@ struct ConvolutionTests {
             let worst = zip(fft.data, direct.data).map { Double(abs($0 - $1)) }.max()!
             #expect(worst < 1e-5 * scale, "\(boundary): worst difference \(worst / scale) of the maximum")
         }
+    }
+
+    /// The zero-boundary transform holds the field plus one guard band, not the whole linear
+    /// convolution: a 32×128×128 stack with a 63×129×129 PSF transforms on 63×192×192
+    /// (2.7 times fewer samples than 96×256×256).
+    @Test func zeroBoundaryPaddingIsOneGuardBand() throws {
+        #expect(FFTConvolver.zeroBoundaryLength(image: 32, kernel: 63) == 63)
+        #expect(FFTConvolver.zeroBoundaryLength(image: 128, kernel: 129) == 192)
+        #expect(FFTConvolver.zeroBoundaryLength(image: 14, kernel: 9) == 18)
+        #expect(FFTConvolver.zeroBoundaryLength(image: 6, kernel: 21) == 21)
+        #expect(FFTConvolver.zeroBoundaryLength(image: 5, kernel: 6) == 8)
+        let convolver = try FFTConvolver(kernel: Volume(shape: [63, 129, 129]), imageShape: [32, 128, 128])
+        #expect(convolver.transformShape == [63, 192, 192])
     }
 
     @Test func deltaConvolvesToThePSF() throws {
