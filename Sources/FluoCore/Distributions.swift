@@ -49,16 +49,18 @@ extension RandomStream {
     @inlinable public mutating func poisson(_ lambda: Double) -> Double {
         if !(lambda > 0) { return 0 }
         if lambda < 10 {
+            // On a local copy of the state, which the loop keeps in registers.
+            var stream = self
+            defer { self = stream }
             let limit = Foundation.exp(-lambda)
             var count = 0.0
-            var product = uniform()
+            var product = stream.uniform()
             while product > limit {
                 count += 1
-                product *= uniform()
+                product *= stream.uniform()
             }
             return count
         }
-        let logLambda = Foundation.log(lambda)
         let b = 0.931 + 2.53 * lambda.squareRoot()
         let a = -0.059 + 0.02483 * b
         let inverseAlpha = 1.1239 + 1.1328 / (b - 3.4)
@@ -71,7 +73,7 @@ extension RandomStream {
             if us >= 0.07 && v <= vr { return k }
             if k < 0 || (us < 0.013 && v > us) { continue }
             let lhs = Foundation.log(v) + Foundation.log(inverseAlpha) - Foundation.log(a / (us * us) + b)
-            let rhs = -lambda + k * logLambda - Foundation.lgamma(k + 1)
+            let rhs = -lambda + k * Foundation.log(lambda) - Foundation.lgamma(k + 1)
             if lhs <= rhs { return k }
         }
     }

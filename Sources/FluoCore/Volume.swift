@@ -84,12 +84,23 @@ public struct Volume: Sendable, Equatable {
 
     /// Smallest and largest sample.
     public func extrema() -> (min: Float, max: Float) {
-        var low = Float.infinity, high = -Float.infinity
-        for value in data {
-            low = Swift.min(low, value)
-            high = Swift.max(high, value)
+        data.withUnsafeBufferPointer { buffer in
+            // Sixteen lanes at a time (NaN never replaces a lane, as with Swift.min), then the rest.
+            var lanesLow = SIMD16<Float>(repeating: .infinity), lanesHigh = SIMD16<Float>(repeating: -.infinity)
+            let whole = buffer.count / 16 * 16
+            let raw = UnsafeRawPointer(buffer.baseAddress)
+            for start in stride(from: 0, to: whole, by: 16) {
+                let values = raw!.loadUnaligned(fromByteOffset: 4 * start, as: SIMD16<Float>.self)
+                lanesLow = pointwiseMin(lanesLow, values)
+                lanesHigh = pointwiseMax(lanesHigh, values)
+            }
+            var low = lanesLow.min(), high = lanesHigh.max()
+            for value in buffer[whole...] {
+                low = Swift.min(low, value)
+                high = Swift.max(high, value)
+            }
+            return (low, high)
         }
-        return (low, high)
     }
 
     /// Index (per axis) of the largest sample; the first one in storage order on ties.

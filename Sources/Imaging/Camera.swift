@@ -249,8 +249,8 @@ public struct Camera: Sendable {
                 nonisolated(unsafe) let input = input, out = out
                 Parallel.forEach(chunks.count, threads: threads) { chunk in
                     var rng = stream.substream(chunk)
+                    var pixel = chunks[chunk].lowerBound % planeSize
                     for i in chunks[chunk] {
-                        let pixel = i % planeSize
                         var electrons = rng.poisson(qe * scale * Swift.max(Double(input[i]), 0))
                         if emGain > 1 && electrons > 0 { electrons = rng.gamma(shape: electrons, scale: emGain) }
                         let sigma = readNoiseMap.map { Double($0[pixel]) } ?? p.readNoiseE
@@ -260,6 +260,7 @@ public struct Camera: Sendable {
                         var adu = electrons * gain + offset
                         if let limit { adu = Swift.min(Swift.max(adu.rounded(), 0), limit) }
                         out[i] = Float(adu)
+                        pixel = pixel + 1 == planeSize ? 0 : pixel + 1
                     }
                 }
             }

@@ -75,7 +75,7 @@ public final class FFTConvolver: @unchecked Sendable {
     }
 
     /// The transform length along an axis of `image` samples for a kernel of `kernel` samples
-    /// with its origin at c = kernel/2: the 2·3·5·7-smooth length ≥ max(kernel, image + max(c,
+    /// with its origin at c = kernel/2: the 2·3·5-smooth length ≥ max(kernel, image + max(c,
     /// kernel − 1 − c)).
     ///
     /// Only the field's outputs are kept, so the padding need not hold the whole linear

@@ -34,6 +34,8 @@ struct RealFFTTests {
         #expect(RealFFT.fastLength(atLeast: 127) == 128)
         #expect(RealFFT.fastLength(atLeast: 191) == 192)
         #expect(RealFFT.fastLength(atLeast: 11) == 12)
+        #expect(RealFFT.fastLength(atLeast: 63) == 64)
+        #expect(RealFFT.fastLength(atLeast: 175) == 180)
     }
 
     @Test func planningFromManyThreadsIsSafe() {

@@ -33,7 +33,7 @@ struct ConvolutionTests {
     }
 
     /// Includes kernels longer than the image and lengths where the guard band is exactly the
-    /// smooth length chosen (14 + 4 = 18, 10 + 10 = 20, 7 + 5 = 12, 5 + 3 = 8), so a band one
+    /// smooth length chosen (14 + 4 = 18, 8 + 2 = 10, 7 + 5 = 12, 5 + 3 = 8), so a band one
     /// sample too narrow would wrap light into the field and fail.
     @Test(arguments: [([13, 17], [5, 4]), ([9, 8], [7, 9]), ([6, 7, 9], [3, 4, 5]), ([5, 6, 6], [5, 3, 3]),
                       ([14, 10], [9, 21]), ([7, 8, 5], [11, 4, 6])])
@@ -49,16 +49,16 @@ struct ConvolutionTests {
     }
 
     /// The zero-boundary transform holds the field plus one guard band, not the whole linear
-    /// convolution: a 32×128×128 stack with a 63×129×129 PSF transforms on 63×192×192
+    /// convolution: a 32×128×128 stack with a 63×129×129 PSF transforms on 64×192×192
     /// (2.7 times fewer samples than 96×256×256).
     @Test func zeroBoundaryPaddingIsOneGuardBand() throws {
-        #expect(FFTConvolver.zeroBoundaryLength(image: 32, kernel: 63) == 63)
+        #expect(FFTConvolver.zeroBoundaryLength(image: 32, kernel: 63) == 64)
         #expect(FFTConvolver.zeroBoundaryLength(image: 128, kernel: 129) == 192)
         #expect(FFTConvolver.zeroBoundaryLength(image: 14, kernel: 9) == 18)
-        #expect(FFTConvolver.zeroBoundaryLength(image: 6, kernel: 21) == 21)
+        #expect(FFTConvolver.zeroBoundaryLength(image: 6, kernel: 21) == 24)
         #expect(FFTConvolver.zeroBoundaryLength(image: 5, kernel: 6) == 8)
         let convolver = try FFTConvolver(kernel: Volume(shape: [63, 129, 129]), imageShape: [32, 128, 128])
-        #expect(convolver.transformShape == [63, 192, 192])
+        #expect(convolver.transformShape == [64, 192, 192])
     }
 
     @Test func deltaConvolvesToThePSF() throws {

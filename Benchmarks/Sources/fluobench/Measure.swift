@@ -29,3 +29,25 @@ enum Measure {
         seconds < 1 ? String(format: "%.2f ms", seconds * 1000) : String(format: "%.3f s", seconds)
     }
 }
+
+extension Measure {
+    /// Runs `executable` with `arguments` (its standard output discarded) to its end and
+    /// returns its exit status and peak resident memory in bytes (`wait4`'s `ru_maxrss`, for
+    /// that child alone).
+    static func peakResidentBytes(_ executable: String, _ arguments: [String]) throws -> (status: Int32, bytes: Int) {
+        var pid: pid_t = 0
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EIO) }
+        var status: Int32 = 0
+        var usage = rusage()
+        while wait4(pid, &status, 0, &usage) == -1 && errno == EINTR {}
+        let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return (exitStatus, usage.ru_maxrss * 1024)
+    }
+}
