@@ -49,15 +49,12 @@ extension RandomStream {
     @inlinable public mutating func poisson(_ lambda: Double) -> Double {
         if !(lambda > 0) { return 0 }
         if lambda < 10 {
-            // On a local copy of the state, which the loop keeps in registers.
-            var stream = self
-            defer { self = stream }
             let limit = Foundation.exp(-lambda)
             var count = 0.0
-            var product = stream.uniform()
+            var product = uniform()
             while product > limit {
                 count += 1
-                product *= stream.uniform()
+                product *= uniform()
             }
             return count
         }
