@@ -108,8 +108,19 @@ public enum TIFFWriter {
         case .float32:
             return samples.withUnsafeBytes { Array($0) }
         case .uint16:
-            let values = samples.map { $0.isNaN ? 0 : UInt16(Swift.min(Swift.max($0.rounded(), 0), 65535)) }
+            let values = samples.map { UInt16(type.stored($0)) }
             return values.withUnsafeBytes { Array($0) }
+        }
+    }
+}
+
+extension TIFFSampleType {
+    /// `value` as a file of this type holds it: unchanged in float32; rounded and clamped to
+    /// 0…65535 in uint16, NaN as 0.
+    public func stored(_ value: Float) -> Float {
+        switch self {
+        case .float32: value
+        case .uint16: value.isNaN ? 0 : Swift.min(Swift.max(value.rounded(), 0), 65535)
         }
     }
 }

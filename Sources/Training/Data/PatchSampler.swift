@@ -7,7 +7,7 @@ import FluoCore
 /// image), exceeds threshold × its 99.9th percentile at the patch centre. Batch item i of step t
 /// uses the stream (seed, "batch", t, i) to pick the image (uniformly), the position (uniformly
 /// among the allowed ones) and the augmentation, so batches depend only on seed and step.
-public struct PatchSampler {
+public struct PatchSampler: BatchSource {
     let data: TrainingData
     /// Patch size per image axis.
     let patch: [Int]
@@ -30,7 +30,7 @@ public struct PatchSampler {
     }
 
     /// Number of pairs whose foreground filter left no patch (those use every origin).
-    var pairsWithoutForeground: Int {
+    public var pairsWithoutForeground: Int {
         zip(origins, data.pairs).filter { $0.0.isEmpty && data.wholeImages }.count
     }
 
@@ -40,15 +40,21 @@ public struct PatchSampler {
         for i in 0..<size {
             var random = root.substream(i)
             let pairIndex = random.integer(below: data.pairs.count)
-            let origin = randomOrigin(pairIndex, &random)
-            let transform = augment ? Augmentation.random(&random, size: Size3(patch)) : .identity
-            extract(pairIndex, origin: origin, transform: transform, into: tensors, slot: i)
+            patch(of: pairIndex, random: &random, into: tensors, slot: i)
         }
+    }
+
+    /// A patch of pair `pairIndex` at an allowed origin drawn from `random`, augmented when the
+    /// sampler augments, into batch slot `slot`.
+    public func patch(of pairIndex: Int, random: inout RandomStream, into tensors: (x: Tensor, y: Tensor), slot: Int) {
+        let origin = randomOrigin(pairIndex, &random)
+        let transform = augment ? Augmentation.random(&random, size: Size3(patch)) : .identity
+        extract(pairIndex, origin: origin, transform: transform, into: tensors, slot: slot)
     }
 
     /// `count` fixed patches (no augmentation) for validation: stored patches are used in order
     /// (cropped at the centre when larger), whole images sampled from the stream "validation".
-    func validationPatches(count: Int, stream: RandomStream) -> (x: Tensor, y: Tensor) {
+    public func validationPatches(count: Int, stream: RandomStream) -> (x: Tensor, y: Tensor) {
         let total = data.wholeImages ? count : Swift.min(count, data.pairs.count)
         let tensors = (x: Tensor(shape: [total, data.inChannels] + patch), y: Tensor(shape: [total, data.outChannels] + patch))
         let root = stream.substream("validation")

@@ -10,7 +10,7 @@ public final class Trainer {
     public let store: ModelStore
     public private(set) var state: TrainingState
     private var optimizer: Adam
-    private let sampler: PatchSampler
+    private let sampler: any BatchSource
     private let validation: (x: Tensor, y: Tensor)
     private let compute: Compute
     private let loss: Loss
@@ -27,19 +27,23 @@ public final class Trainer {
     }
 
     /// A trainer starting from `model`'s current weights, or continuing `resume` (optimiser and
-    /// state from `ModelStore.loadCheckpoint`).
-    public init(model: CAREModel, data: TrainingDataSet, options: TrainingOptions, store: ModelStore, threads: Int,
-                resume: (optimizer: Adam, state: TrainingState)? = nil) throws {
-        let patch = model.configuration.patch
-        guard patch.count == model.configuration.architecture.dimensions,
-              patch.allSatisfy({ $0 % model.configuration.architecture.blockSize == 0 }) else {
-            throw TrainingError.options("patch size \(patch) must be a multiple of \(model.configuration.architecture.blockSize) (2^depth) along every axis")
-        }
+    /// state from `ModelStore.loadCheckpoint`), on patches of `data`.
+    public convenience init(model: CAREModel, data: TrainingDataSet, options: TrainingOptions, store: ModelStore, threads: Int,
+                            resume: (optimizer: Adam, state: TrainingState)? = nil) throws {
+        let patch = try Trainer.checkedPatch(model)
+        try self.init(model: model, batches: PatchSampler(data: data.train, patch: patch, augment: options.augment, foregroundThreshold: options.foregroundThreshold),
+                      validation: data.validation, options: options, store: store, threads: threads, resume: resume)
+    }
+
+    /// A trainer on batches from `batches`, validated on fixed patches of `validation`.
+    public init(model: CAREModel, batches: any BatchSource, validation: TrainingData, options: TrainingOptions, store: ModelStore,
+                threads: Int, resume: (optimizer: Adam, state: TrainingState)? = nil) throws {
+        let patch = try Trainer.checkedPatch(model)
         self.model = model
         self.store = store
-        sampler = try PatchSampler(data: data.train, patch: patch, augment: options.augment, foregroundThreshold: options.foregroundThreshold)
-        let validationSampler = try PatchSampler(data: data.validation, patch: patch, augment: false, foregroundThreshold: options.foregroundThreshold)
-        validation = validationSampler.validationPatches(count: options.validationPatches, stream: RandomStream(seed: options.seed))
+        sampler = batches
+        let validationSampler = try PatchSampler(data: validation, patch: patch, augment: false, foregroundThreshold: options.foregroundThreshold)
+        self.validation = validationSampler.validationPatches(count: options.validationPatches, stream: RandomStream(seed: options.seed))
         compute = Compute(threads: threads, training: true)
         compute.dropoutSeed = options.seed
         loss = Loss(model.configuration.loss)
@@ -51,6 +55,16 @@ public final class Trainer {
             optimizer = Adam(learningRate: options.learningRate)
             state = TrainingState(options: options)
         }
+    }
+
+    /// The model's patch size, refused unless it has a size per axis, each a multiple of 2^depth.
+    private static func checkedPatch(_ model: CAREModel) throws -> [Int] {
+        let patch = model.configuration.patch
+        guard patch.count == model.configuration.architecture.dimensions,
+              patch.allSatisfy({ $0 % model.configuration.architecture.blockSize == 0 }) else {
+            throw TrainingError.options("patch size \(patch) must be a multiple of \(model.configuration.architecture.blockSize) (2^depth) along every axis")
+        }
+        return patch
     }
 
     /// Patches whose image had no foreground by the filter (sampled anywhere instead).
@@ -70,7 +84,7 @@ public final class Trainer {
         let elapsedBefore = state.history.last?.elapsedSeconds ?? 0
         while !state.finished {
             let step = state.step
-            sampler.batch(step: step, size: options.batchSize, stream: data, into: batch)
+            try sampler.batch(step: step, size: options.batchSize, stream: data, into: batch)
             compute.training = true
             compute.step = step
             let (mean, scale) = model.network.forward(batch.x, compute)

@@ -19,22 +19,39 @@ struct TrainCommand: ParsableCommand {
         as stored. The model folder gets config.json, weights_best.bin,
         weights_last.bin, checkpoint.bin, training.csv and training.svg, rewritten
         atomically after every epoch.
+        DATA may also be a dataset spec (.yaml): pairs are then made while training
+        runs, each exactly as fluosynth generate would write that sample (same seed
+        and index), by --generator-threads background threads, with no dataset on
+        disk. The spec's train split streams through a pool of --pool pairs, each
+        giving --reuse patches on average before the next sample replaces it; its
+        val split (at most 32 samples, rendered once) validates. A batch depends only
+        on the seed and the step, so a run resumes and repeats exactly.
         Examples:
           fluosynth train pairs/ --out model --epochs 20
           fluosynth train pairs/train/low.npz --out model --steps 2000 \\
               --patch 64 --loss laplace
           fluosynth train pairs/ --out model --resume
+          fluosynth train Examples/microtubules-widefield-2d.yaml --out model --epochs 20
         """)
     )
 
-    @Argument(help: "Training data: .npz file, pair folder or dataset root.")
+    @Argument(help: "Training data: .npz file, pair folder, dataset root, or a dataset spec (.yaml) to train from without a dataset on disk.")
     var data: String
 
     @Option(name: .customLong("out"), help: "Model folder to write.")
     var modelDirectory: String
 
-    @Option(help: "Source folder or .npz name in a pair folder that has several (e.g. low).")
+    @Option(help: "Source folder or .npz name in a pair folder that has several (e.g. low); with a spec, its condition.")
     var source: String?
+
+    @Option(help: "With a spec: pairs in the pool at once.")
+    var pool: Int = 64
+
+    @Option(help: "With a spec: patches drawn from each pair on average before it leaves the pool.")
+    var reuse: Int = 4
+
+    @Option(help: "With a spec: threads rendering pairs while training runs.")
+    var generatorThreads: Int = 1
 
     @Flag(help: "Continue the stopped training in --out.")
     var resume = false
@@ -45,6 +62,9 @@ struct TrainCommand: ParsableCommand {
         var request = TrainRequest(data: data, modelDirectory: modelDirectory)
         request.source = source
         request.resume = resume
+        request.pool = pool
+        request.reuse = reuse
+        request.generatorThreads = generatorThreads
         try training.apply(to: &request)
         try TrainRun.run(request) { print($0) }
     }

@@ -28,6 +28,11 @@ public struct TrainRequest: Sendable {
     public var batchNorm = false
     public var dropout: Double = 0
     public var threads: Int = Parallel.availableCores
+    /// Training from a spec (DATA ending in .yaml): the pairs in the pool at once, the patches
+    /// drawn from each pair on average, and the threads that render them.
+    public var pool: Int = 64
+    public var reuse: Int = 4
+    public var generatorThreads: Int = 1
 
     public init(data: String, modelDirectory: String) {
         self.data = data
@@ -41,30 +46,31 @@ public enum TrainRun {
     public static func run(_ request: TrainRequest, log: (String) -> Void) throws {
         log("OpenBLAS core: \(OpenBLASRuntime.coreName)\(OpenBLASRuntime.coreAdvice.map { " (\($0))" } ?? ""); threads: \(request.threads)")
         let normalization = PercentileNormalization()
-        let data = try TrainingDataSet.load(request.data, source: request.source, normalization: normalization)
-        log("training data: \(data.train.description)")
+        let data = try TrainingSource.open(request, normalization: normalization)
+        log("training data: \(data.description)")
         for note in data.notes { log(note) }
+        defer { data.close() }
         let store = ModelStore(directory: request.modelDirectory)
         let model: CAREModel
         var resume: (optimizer: Adam, state: TrainingState)?
         if request.resume {
             let checkpoint = try store.loadCheckpoint()
             model = checkpoint.model
-            guard model.configuration.trainingData.hash == data.train.hash else {
-                throw TrainingError.mismatch(request.modelDirectory, "was trained on other data (hash \(model.configuration.trainingData.hash), \(request.data) has \(data.train.hash)); resume needs the same data")
+            guard model.configuration.trainingData.hash == data.hash else {
+                throw TrainingError.mismatch(request.modelDirectory, "was trained on other data (hash \(model.configuration.trainingData.hash), \(request.data) has \(data.hash)); resume needs the same data")
             }
             resume = (checkpoint.optimizer, checkpoint.state)
             log("resuming at step \(checkpoint.state.step) of \(checkpoint.state.options.totalSteps)")
         } else {
-            let dimensions = data.train.dimensions
-            let architecture = UNetConfiguration(dimensions: dimensions, inChannels: data.train.inChannels, outChannels: data.train.outChannels,
+            let architecture = UNetConfiguration(dimensions: data.validation.dimensions, inChannels: data.validation.inChannels,
+                                                 outChannels: data.validation.outChannels,
                                                  depth: request.depth, firstFilters: request.filters, kernelSize: request.kernel,
                                                  probabilistic: request.loss.isProbabilistic, batchNorm: request.batchNorm, dropout: request.dropout)
             guard architecture.problems.isEmpty else { throw TrainingError.options(architecture.problems.joined(separator: "; ")) }
-            let patch = try resolvedPatch(request.patch, data: data, blockSize: architecture.blockSize)
+            let patch = try resolvedPatch(request.patch, shapes: data.shapes, blockSize: architecture.blockSize)
             model = CAREModel(architecture: architecture, normalization: normalization, loss: request.loss, patch: patch,
-                              trainingData: .init(description: data.train.description, hash: data.train.hash,
-                                                  normalizedOnLoading: data.train.wholeImages, pairs: data.train.pairs.count),
+                              trainingData: .init(description: data.description, hash: data.hash,
+                                                  normalizedOnLoading: data.wholeImages, pairs: data.pairs),
                               seed: request.seed, createdBy: "\(ToolInfo.name) \(ToolInfo.version)")
             if FileManager.default.fileExists(atPath: store.configPath) {
                 throw TrainingError.options("\(request.modelDirectory) already holds a model: use --resume to continue it or choose another --out")
@@ -77,7 +83,8 @@ public enum TrainRun {
         let options = TrainingOptions(totalSteps: steps, stepsPerEpoch: Swift.min(request.stepsPerEpoch, steps), batchSize: request.batchSize,
                                       learningRate: request.learningRate, seed: request.seed, augment: request.augment,
                                       foregroundThreshold: request.foregroundThreshold, earlyStoppingPatience: request.earlyStoppingPatience)
-        let trainer = try Trainer(model: model, data: data, options: options, store: store, threads: request.threads, resume: resume)
+        let trainer = try Trainer(model: model, batches: data.batches(c.patch, options), validation: data.validation, options: options,
+                                  store: store, threads: request.threads, resume: resume)
         if trainer.imagesWithoutForeground > 0 {
             log("note: \(trainer.imagesWithoutForeground) image(s) have no foreground by the filter (threshold \(request.foregroundThreshold)); their patches are drawn anywhere")
         }
@@ -104,13 +111,14 @@ public enum TrainRun {
     }
 
     /// The patch size: as asked (one value for every axis, or one per axis), else CSBDeep's
-    /// example sizes, clipped to the smallest image and rounded down to a multiple of 2^depth.
-    static func resolvedPatch(_ asked: [Int]?, data: TrainingDataSet, blockSize: Int) throws -> [Int] {
-        let dimensions = data.train.dimensions
+    /// example sizes, clipped to the smallest of the images' `shapes` and rounded down to a
+    /// multiple of 2^depth.
+    static func resolvedPatch(_ asked: [Int]?, shapes: [[Int]], blockSize: Int) throws -> [Int] {
+        let dimensions = shapes[0].count
         var patch = asked ?? (dimensions == 2 ? [128, 128] : [16, 64, 64])
         if patch.count == 1 { patch = Array(repeating: patch[0], count: dimensions) }
         guard patch.count == dimensions else { throw TrainingError.options("--patch needs 1 or \(dimensions) sizes for \(dimensions)-D data, got \(patch.count)") }
-        let smallest = (0..<dimensions).map { axis in (data.train.pairs + data.validation.pairs).map { $0.shape[axis] }.min()! }
+        let smallest = (0..<dimensions).map { axis in shapes.map { $0[axis] }.min()! }
         patch = zip(patch, smallest).map { Swift.min($0, $1) / blockSize * blockSize }
         guard patch.allSatisfy({ $0 > 0 }) else {
             throw TrainingError.options("images of \(smallest) are smaller than one block of \(blockSize) (2^depth): use a smaller --depth")
