@@ -31,7 +31,8 @@ struct TrainCommand: ParsableCommand {
           fluosynth train pairs/train/low.npz --out model --steps 2000 \\
               --patch 64 --loss laplace
           fluosynth train pairs/ --out model --resume
-          fluosynth train Examples/microtubules-widefield-2d.yaml --out model --epochs 20
+          fluosynth train Examples/microtubules-widefield-2d.yaml \\
+              --out model --epochs 20
         """)
     )
 
