@@ -12,8 +12,8 @@ import Training
 /// stream (seed, "batch", t, i), as `PatchSampler` does: a batch depends only on the seed and
 /// the step, never on how fast the workers are, so a run can be resumed and repeated.
 ///
-/// Workers render ahead of the window (up to `poolSize` pairs past its end) and drop pairs
-/// behind it; a step whose pairs are not ready waits for them.
+/// Workers start at the first batch's window, render ahead of the window (up to `poolSize`
+/// pairs past its end) and drop pairs behind it; a step whose pairs are not ready waits for them.
 final class StreamedPairs: BatchSource, @unchecked Sendable {
     let source: SpecPairs
     let trainIndices: [Int]
@@ -26,8 +26,9 @@ final class StreamedPairs: BatchSource, @unchecked Sendable {
     private let condition = NSCondition()
     /// Samplers of rendered pairs by sequence position (each over its one pair).
     private var ready: [Int: PatchSampler] = [:]
-    /// The window's first position, as the trainer last asked.
-    private var windowStart = 0
+    /// The window's first position, as the trainer last asked (−1 before the first batch, so
+    /// that a resumed run renders nothing before its window).
+    private var windowStart = -1
     /// The next position a worker will render.
     private var nextToRender = 0
     private var failure: Error?
@@ -104,7 +105,7 @@ final class StreamedPairs: BatchSource, @unchecked Sendable {
     private func work() {
         while true {
             condition.lock()
-            while !stopped && failure == nil && nextToRender >= windowStart + 2 * poolSize { condition.wait() }
+            while !stopped && failure == nil && (windowStart < 0 || nextToRender >= windowStart + 2 * poolSize) { condition.wait() }
             if stopped || failure != nil {
                 condition.unlock()
                 return

@@ -85,9 +85,6 @@ public enum TrainRun {
                                       foregroundThreshold: request.foregroundThreshold, earlyStoppingPatience: request.earlyStoppingPatience)
         let trainer = try Trainer(model: model, batches: data.batches(c.patch, options), validation: data.validation, options: options,
                                   store: store, threads: request.threads, resume: resume)
-        if trainer.imagesWithoutForeground > 0 {
-            log("note: \(trainer.imagesWithoutForeground) image(s) have no foreground by the filter (threshold \(request.foregroundThreshold)); their patches are drawn anywhere")
-        }
         let display = ProgressDisplay(total: steps, label: "train", unit: "steps", alreadyDone: resume?.state.step ?? 0)
         var history = resume?.state.history ?? []
         let state = try trainer.run(progress: { progress in
@@ -98,6 +95,10 @@ public enum TrainRun {
             try TrainCurve.write(history, csv: store.curvePath, svg: store.plotPath)
         })
         display.finish()
+        // After training: pairs streamed from a spec are counted as they are rendered.
+        if trainer.imagesWithoutForeground > 0 {
+            log("note: \(trainer.imagesWithoutForeground) image(s) have no foreground by the filter (threshold \(request.foregroundThreshold)); their patches were drawn anywhere")
+        }
         let thisRun = state.history.dropFirst(resume?.state.history.count ?? 0)
         if let last = thisRun.last {
             // The same rate as the progress lines (wall time, validation included), then this
