@@ -2,12 +2,13 @@ import ArgumentParser
 import Foundation
 import Workflows
 
-/// CARE training steps/s and 1024×1024 prediction time against CSBDeep on TensorFlow (CPU),
-/// measured in the same run, with OpenBLAS's own sgemm peak for scale.
+/// CARE training steps/s and prediction time against CSBDeep on TensorFlow (CPU), measured in
+/// the same run, with OpenBLAS's own sgemm peak for scale: 2-D (batch 16 of 128×128, a
+/// 1024×1024 image) or 3-D (batch 4 of 16×64×64, the same voxels per batch; a 32×256×256 stack).
 struct TrainingBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "training",
-        abstract: "CARE U-Net (depth 2, 32 filters, kernel 3 or 5, batch 16, 128×128): training steps/s and 1024² prediction vs CSBDeep/TensorFlow.",
+        abstract: "CARE U-Net (depth 2, 32 filters): training steps/s and prediction vs CSBDeep/TensorFlow, 2-D or 3-D.",
         discussion: """
         The TensorFlow side runs Benchmarks/python/care_benchmark.py in the virtual
         environment that Benchmarks/python/setup-venv.sh makes (tensorflow-cpu and
@@ -24,8 +25,11 @@ struct TrainingBenchmark: ParsableCommand {
     @Option(help: "Threads.")
     var threads: Int = Parallel.availableCores
 
-    @Option(help: "Kernel size: 3 (Winograd) or 5 (CSBDeep's 2-D default, direct).")
+    @Option(help: "Kernel size: 3 (Winograd in 2-D) or 5 (CSBDeep's 2-D default, direct).")
     var kernel: Int = 3
+
+    @Option(help: "2: batch 16 of 128×128, a 1024×1024 image; 3: batch 4 of 16×64×64, a 32×256×256 stack.")
+    var dims: Int = 2
 
     @Option(help: "Block budget in floats per worker (unfolded or Winograd-transformed data; default: Compute's).")
     var columnBudget: Int?
@@ -37,11 +41,14 @@ struct TrainingBenchmark: ParsableCommand {
         print("machine: \(Measure.machine); threads \(threads); load average at start \(loadAverage)")
         print("OpenBLAS: core \(OpenBLASRuntime.coreName) (\(OpenBLASRuntime.configuration)); OPENBLAS_CORETYPE=\(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "unset")")
         let peak = sgemmPeak()
-        let architecture = UNetConfiguration(dimensions: 2, depth: 2, firstFilters: 32, kernelSize: kernel)
+        guard dims == 2 || dims == 3 else { throw ValidationError("--dims must be 2 or 3") }
+        let architecture = UNetConfiguration(dimensions: dims, depth: 2, firstFilters: 32, kernelSize: kernel)
         let net = UNet(architecture, random: RandomStream(seed: 1))
-        let batch = 16, size = 128
+        let batch = dims == 2 ? 16 : 4, patch = dims == 2 ? [128, 128] : [16, 64, 64]
+        let imageShape = dims == 2 ? [1024, 1024] : [32, 256, 256]
+        let voxels = batch * patch.reduce(1, *), imageVoxels = imageShape.reduce(1, *)
         var random = RandomStream(seed: 2)
-        let x = Tensor(shape: [batch, 1, size, size], values: (0..<(batch * size * size)).map { _ in Float(random.uniform()) })
+        let x = Tensor(shape: [batch, 1] + patch, values: (0..<voxels).map { _ in Float(random.uniform()) })
         let y = Tensor(shape: x.shape, values: x.values.map { $0 + Float(0.1 * random.normal()) })
         let compute = Compute(threads: threads, training: true)
         if let columnBudget { compute.columnBudget = columnBudget }
@@ -60,17 +67,17 @@ struct TrainingBenchmark: ParsableCommand {
         // Forward 2·MACs per pixel; backward twice that (input and weight gradients). "Equivalent":
         // the multiply-adds of direct convolutions (comparable with TensorFlow); "executed": those
         // of the products run here (Winograd layers need 4/9 of them).
-        let trainingFlops = 3 * 2 * net.multiplyAddsPerPixel * Double(batch * size * size)
-        let trainingExecuted = 3 * 2 * net.executedMultiplyAddsPerPixel * Double(batch * size * size)
+        let trainingFlops = 3 * 2 * net.multiplyAddsPerPixel * Double(voxels)
+        let trainingExecuted = 3 * 2 * net.executedMultiplyAddsPerPixel * Double(voxels)
 
-        let model = CAREModel(architecture: architecture, normalization: PercentileNormalization(), loss: .mae, patch: [size, size],
+        let model = CAREModel(architecture: architecture, normalization: PercentileNormalization(), loss: .mae, patch: patch,
                               trainingData: .init(description: "benchmark", hash: "0", normalizedOnLoading: true, pairs: 0),
                               seed: 1, createdBy: "fluobench")
-        let image = Volume(shape: [1024, 1024], data: (0..<(1024 * 1024)).map { _ in Float(random.uniform()) })
+        let image = Volume(shape: imageShape, data: (0..<imageVoxels).map { _ in Float(random.uniform()) })
         let predictor = Predictor(model: model, threads: threads)
         let predictSeconds = try Measure.median(runs: runs) { _ = try predictor.predict([image]) }
-        let predictFlops = 2 * net.multiplyAddsPerPixel * 1024 * 1024
-        let predictExecuted = 2 * net.executedMultiplyAddsPerPixel * 1024 * 1024
+        let predictFlops = 2 * net.multiplyAddsPerPixel * Double(imageVoxels)
+        let predictExecuted = 2 * net.executedMultiplyAddsPerPixel * Double(imageVoxels)
 
         var peer: [String: Any] = [:]
         if !noPeer { peer = try runPeer() }
@@ -85,8 +92,9 @@ struct TrainingBenchmark: ParsableCommand {
         }
         print("| measurement | FluoSynth (OpenBLAS) | CSBDeep + TensorFlow | ratio (≥ 1: FluoSynth faster) | GFLOP/s, direct-equivalent | GFLOP/s executed | executed share of sgemm peak |")
         print("|---|---|---|---|---|---|---|")
-        print("| training, steps/s (kernel \(kernel), batch 16, 128×128) | \(String(format: "%.3f", 1 / stepSeconds)) | \(peerSteps.map { String(format: "%.3f", $0) } ?? "–") | \(peerSteps.map { String(format: "%.2f", 1 / stepSeconds / $0) } ?? "–") | \(rates(trainingFlops, trainingExecuted, stepSeconds)) |")
-        print("| prediction, 1024×1024 image | \(Measure.format(predictSeconds)) | \(peerPredict.map(Measure.format) ?? "–") | \(peerPredict.map { String(format: "%.2f", $0 / predictSeconds) } ?? "–") | \(rates(predictFlops, predictExecuted, predictSeconds)) |")
+        let patchText = patch.map(String.init).joined(separator: "×"), imageText = imageShape.map(String.init).joined(separator: "×")
+        print("| training, steps/s (\(dims)-D, kernel \(kernel), batch \(batch), \(patchText)) | \(String(format: "%.3f", 1 / stepSeconds)) | \(peerSteps.map { String(format: "%.3f", $0) } ?? "–") | \(peerSteps.map { String(format: "%.2f", 1 / stepSeconds / $0) } ?? "–") | \(rates(trainingFlops, trainingExecuted, stepSeconds)) |")
+        print("| prediction, \(imageText) image | \(Measure.format(predictSeconds)) | \(peerPredict.map(Measure.format) ?? "–") | \(peerPredict.map { String(format: "%.2f", $0 / predictSeconds) } ?? "–") | \(rates(predictFlops, predictExecuted, predictSeconds)) |")
         print("| OpenBLAS sgemm 2048³, \(threads) threads | \(String(format: "%.0f GFLOP/s", peak)) | | | | | 100 % |")
     }
 
@@ -123,7 +131,7 @@ struct TrainingBenchmark: ParsableCommand {
         guard setup.terminationStatus == 0 else { throw ValidationError("Benchmarks/python/setup-venv.sh failed") }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [root + "/Benchmarks/python/care_benchmark.py", String(steps), String(runs), String(kernel)]
+        process.arguments = [root + "/Benchmarks/python/care_benchmark.py", String(steps), String(runs), String(kernel), String(dims)]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
