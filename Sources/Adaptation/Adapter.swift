@@ -45,7 +45,7 @@ public struct AdaptationOptions: Sendable {
 /// gradient with `syntheticWeight`, so what pre-training taught is kept. The held-out strips'
 /// self-supervised loss (a fixed recorruption) chooses the weights kept, never a reference.
 public final class Adapter {
-    public let model: CAREModel
+    public let model: RestorationModel
     let images: [RealImage]
     let recorruption: Recorruption
     let acquisition: Acquisition
@@ -62,7 +62,7 @@ public final class Adapter {
 
     /// `acquisition`: how the spec resamples the camera grid onto the network's (its
     /// `subsample` steps, undone by `onGroundTruthGrid`); `psf` on the network's grid.
-    public init(model: CAREModel, images: [RealImage], recorruption: Recorruption, acquisition: Acquisition, psf: Volume,
+    public init(model: RestorationModel, images: [RealImage], recorruption: Recorruption, acquisition: Acquisition, psf: Volume,
                 synthetic: TrainingData?, options: AdaptationOptions) throws {
         let steps = acquisition.subsample.filter { $0.axis != .z }
         let factor = Int(steps.first { $0.axis == .x }?.factor ?? 1)

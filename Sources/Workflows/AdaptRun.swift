@@ -42,7 +42,7 @@ public enum AdaptRun {
         }
         let pretrained = try ModelStore(directory: request.modelDirectory).load()
         let model = request.fromScratch
-            ? CAREModel(architecture: pretrained.configuration.architecture, normalization: pretrained.configuration.normalization,
+            ? RestorationModel(architecture: pretrained.configuration.architecture, normalization: pretrained.configuration.normalization,
                         loss: pretrained.configuration.loss, patch: pretrained.configuration.patch,
                         trainingData: pretrained.configuration.trainingData, seed: request.options.seed, createdBy: ToolInfo.name)
             : pretrained

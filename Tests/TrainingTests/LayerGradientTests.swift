@@ -34,6 +34,18 @@ import Testing
         }
     }
 
+    /// Squeeze biases shifted positive so no hidden ReLU sits at its kink within a step.
+    @Test(arguments: [([2, 8, 5, 6], 4), ([2, 6, 3, 4, 5], 3), ([1, 4, 7, 3], 1)])
+    func channelAttention(shape: [Int], reduction: Int) {
+        let layer = ChannelAttention(name: "ca", channels: shape[1], reduction: reduction, dimensions: shape.count - 2,
+                                     random: RandomStream(seed: 12))
+        layer.squeezeBias.value = GradientCheck.values(layer.reducedChannels, seed: 13, low: 0.3, high: 0.6)
+        layer.exciteBias.value = GradientCheck.values(shape[1], seed: 14)
+        var check = GradientCheck()
+        expectSmall(check.check(layer, input: GradientCheck.values(shape.reduce(1, *), seed: 15), shape: shape,
+                                compute: Compute(threads: 2)), "channel attention \(shape)")
+    }
+
     @Test func relu() {
         var check = GradientCheck()
         let shape = [2, 3, 4, 6]

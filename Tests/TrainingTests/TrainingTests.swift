@@ -10,10 +10,10 @@ import TestSupport
     static let architecture = UNetConfiguration(dimensions: 2, depth: 2, firstFilters: 16, kernelSize: 3)
 
     func makeModel(_ data: TrainingData, patch: [Int] = [32, 32], architecture: UNetConfiguration = TrainingTests.architecture,
-                   loss: LossKind = .mae) -> CAREModel {
-        CAREModel(architecture: architecture, normalization: PercentileNormalization(), loss: loss, patch: patch,
-                  trainingData: .init(description: data.description, hash: data.hash, normalizedOnLoading: true, pairs: data.pairs.count),
-                  seed: 1, createdBy: "test")
+                   loss: LossKind = .mae) -> RestorationModel {
+        RestorationModel(architecture: .care(architecture), normalization: PercentileNormalization(), loss: loss, patch: patch,
+                         trainingData: .init(description: data.description, hash: data.hash, normalizedOnLoading: true, pairs: data.pairs.count),
+                         seed: 1, createdBy: "test")
     }
 
     /// A learning rate that blows the weights up stops training with a message once the loss
@@ -161,21 +161,26 @@ import TestSupport
 
         // config.json describing another architecture than the weights.
         var other = model.configuration
-        other.architecture.firstFilters = 8
+        var unet = TrainingTests.architecture
+        unet.firstFilters = 8
+        other.architecture = .care(unet)
         try store.saveConfiguration(other)
         #expect { try store.load() } throws: { "\($0)".contains("weights_best.bin") && "\($0)".contains("down0.conv0.weight") && "\($0)".contains("[8, 1, 3, 3]") }
-        other.architecture.firstFilters = 4
-        other.architecture.depth = 2
+        unet.firstFilters = 4
+        unet.depth = 2
+        other.architecture = .care(unet)
         try store.saveConfiguration(other)
         #expect { try store.load() } throws: { "\($0)".contains("has no array") }
 
         // Sizes no machine could build are refused before anything is allocated.
-        other.architecture.kernelSize = 8_888_888_888_888_885
+        unet.kernelSize = 8_888_888_888_888_885
+        other.architecture = .care(unet)
         try store.saveConfiguration(other)
         #expect { try store.load() } throws: { "\($0)".contains("config.json") && "\($0)".contains("kernel size must be odd and 1…15") }
-        other.architecture.kernelSize = 3
-        other.architecture.firstFilters = 1024
-        other.architecture.depth = 6
+        unet.kernelSize = 3
+        unet.firstFilters = 1024
+        unet.depth = 6
+        other.architecture = .care(unet)
         try store.saveConfiguration(other)
         #expect { try store.load() } throws: { "\($0)".contains("parameters, more than the 268435456") }
 

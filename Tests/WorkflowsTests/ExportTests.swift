@@ -12,12 +12,12 @@ import TestSupport
 @Suite struct ExportTests {
     /// A model folder with every parameter drawn at random (so batch-normalisation statistics,
     /// biases and the scale head all matter), and a sample image of `shape`.
-    static func modelFolder(_ architecture: UNetConfiguration, shape: [Int], seed: UInt64) throws -> (folder: String, sample: String) {
+    static func modelFolder(_ architecture: Architecture, shape: [Int], seed: UInt64) throws -> (folder: String, sample: String) {
         let folder = TestPaths.temporaryDirectory("export")
-        let model = CAREModel(architecture: architecture, normalization: PercentileNormalization(low: 2, high: 99.5),
-                              loss: architecture.probabilistic ? .laplace : .mae, patch: shape,
-                              trainingData: .init(description: "random", hash: "0", normalizedOnLoading: true, pairs: 0),
-                              seed: seed, createdBy: "test")
+        let model = RestorationModel(architecture: architecture, normalization: PercentileNormalization(low: 2, high: 99.5),
+                                     loss: architecture.probabilistic ? .laplace : .mae, patch: shape,
+                                     trainingData: .init(description: "random", hash: "0", normalizedOnLoading: true, pairs: 0),
+                                     seed: seed, createdBy: "test")
         var random = RandomStream(seed: seed).substream("parameters")
         for parameter in model.network.parameters {
             let positive = parameter.name.hasSuffix("moving_variance") || parameter.name.hasSuffix("gamma")
@@ -37,13 +37,15 @@ import TestSupport
         return (folder, sample)
     }
 
-    static let cases: [(String, UNetConfiguration, [Int])] = [
-        ("2-D", UNetConfiguration(dimensions: 2, depth: 2, firstFilters: 8), [64, 48]),
-        ("2-D probabilistic, batch norm", UNetConfiguration(dimensions: 2, depth: 1, firstFilters: 8, kernelSize: 3, probabilistic: true, batchNorm: true), [40, 56]),
-        ("3-D", UNetConfiguration(dimensions: 3, depth: 1, firstFilters: 4), [8, 32, 24]),
+    static let cases: [(String, Architecture, [Int])] = [
+        ("2-D", .care(UNetConfiguration(dimensions: 2, depth: 2, firstFilters: 8)), [64, 48]),
+        ("2-D probabilistic, batch norm", .care(UNetConfiguration(dimensions: 2, depth: 1, firstFilters: 8, kernelSize: 3, probabilistic: true, batchNorm: true)), [40, 56]),
+        ("3-D", .care(UNetConfiguration(dimensions: 3, depth: 1, firstFilters: 4)), [8, 32, 24]),
+        ("2-D RCAN", .rcan(RCANConfiguration(dimensions: 2, channels: 8, residualGroups: 2, residualBlocks: 2, channelReduction: 4)), [36, 44]),
+        ("3-D RCAN", .rcan(RCANConfiguration(dimensions: 3, channels: 8, residualGroups: 1, residualBlocks: 2, channelReduction: 4)), [6, 20, 28]),
     ]
 
-    @Test(.enabled(if: PythonReference.isAvailable), arguments: 0..<3)
+    @Test(.enabled(if: PythonReference.isAvailable), arguments: 0..<5)
     func packagePassesBioimageioAndMatchesPredict(_ index: Int) throws {
         let (label, architecture, shape) = Self.cases[index]
         let (folder, sample) = try Self.modelFolder(architecture, shape: shape, seed: UInt64(10 + index))
@@ -92,7 +94,7 @@ import TestSupport
 /// OME-Zarr restored to OME-TIFF, give the same values with the input's spacing.
 @Suite struct PredictFormatTests {
     @Test func predictReadsAndWritesOMEZarrAndOMETIFF() throws {
-        let (folder, sample) = try ExportTests.modelFolder(UNetConfiguration(dimensions: 2, depth: 1, firstFilters: 4, kernelSize: 3), shape: [32, 24], seed: 7)
+        let (folder, sample) = try ExportTests.modelFolder(.care(UNetConfiguration(dimensions: 2, depth: 1, firstFilters: 4, kernelSize: 3)), shape: [32, 24], seed: 7)
         func predict(_ input: String, _ output: String) throws {
             var request = PredictRequest(modelDirectory: folder + "/model", input: input, output: output)
             request.threads = 1
@@ -130,7 +132,7 @@ import TestSupport
 /// images (predict, deconvolve, evaluate, isotropic, train), never carried into an output.
 @Suite struct NonFiniteInputTests {
     @Test func nonFiniteSamplesAreReportedWithTheFile() throws {
-        let (folder, sample) = try ExportTests.modelFolder(UNetConfiguration(dimensions: 2, depth: 1, firstFilters: 4, kernelSize: 3), shape: [32, 32], seed: 9)
+        let (folder, sample) = try ExportTests.modelFolder(.care(UNetConfiguration(dimensions: 2, depth: 1, firstFilters: 4, kernelSize: 3)), shape: [32, 32], seed: 9)
         var image = try TIFFReader.read(sample).volume()
         image.data[5 * 32 + 7] = .nan
         image.data[9] = .infinity

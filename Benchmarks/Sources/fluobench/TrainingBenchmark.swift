@@ -70,7 +70,7 @@ struct TrainingBenchmark: ParsableCommand {
         let trainingFlops = 3 * 2 * net.multiplyAddsPerPixel * Double(voxels)
         let trainingExecuted = 3 * 2 * net.executedMultiplyAddsPerPixel * Double(voxels)
 
-        let model = CAREModel(architecture: architecture, normalization: PercentileNormalization(), loss: .mae, patch: patch,
+        let model = RestorationModel(architecture: .care(architecture), normalization: PercentileNormalization(), loss: .mae, patch: patch,
                               trainingData: .init(description: "benchmark", hash: "0", normalizedOnLoading: true, pairs: 0),
                               seed: 1, createdBy: "fluobench")
         let image = Volume(shape: imageShape, data: (0..<imageVoxels).map { _ in Float(random.uniform()) })

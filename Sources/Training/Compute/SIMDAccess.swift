@@ -36,4 +36,19 @@ enum SIMDSum {
         }
         return total
     }
+
+    /// Σ a[i]·b[i] over 0 ..< count, in the same fixed lane order as `sum`.
+    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
+        var lanes = SIMD8<Float>.zero, i = 0
+        while i + 8 <= count {
+            lanes += a.load(SIMD8<Float>.self, at: i) * b.load(SIMD8<Float>.self, at: i)
+            i += 8
+        }
+        var total = lanes.sum()
+        while i < count {
+            total += a[i] * b[i]
+            i += 1
+        }
+        return total
+    }
 }

@@ -83,19 +83,19 @@ public struct ModelStore: Sendable {
     }
 
     /// The model with its `best` (or `last`) weights.
-    public func load(_ weights: Weights = .best) throws -> CAREModel {
-        let model = CAREModel(configuration: try loadConfiguration())
+    public func load(_ weights: Weights = .best) throws -> RestorationModel {
+        let model = RestorationModel(configuration: try loadConfiguration())
         let path = weights == .best ? bestWeightsPath : lastWeightsPath
         try model.load(try WeightsFile.read(path), path: path)
         return model
     }
 
-    public func saveWeights(_ model: CAREModel, _ which: Weights, metadata: String = "{}") throws {
+    public func saveWeights(_ model: RestorationModel, _ which: Weights, metadata: String = "{}") throws {
         try model.weightsFile(metadata: metadata).write(to: which == .best ? bestWeightsPath : lastWeightsPath)
     }
 
     /// Weights, optimiser moments and training state in one file.
-    func saveCheckpoint(_ model: CAREModel, optimizer: Adam, state: TrainingState) throws {
+    func saveCheckpoint(_ model: RestorationModel, optimizer: Adam, state: TrainingState) throws {
         var file = model.weightsFile(metadata: String(decoding: try ModelStore.encoder.encode(state), as: UTF8.self))
         let trainable = model.network.parameters.filter(\.trainable)
         for (index, parameter) in trainable.enumerated() where index < optimizer.firstMoments.count {
@@ -106,8 +106,8 @@ public struct ModelStore: Sendable {
     }
 
     /// The model, optimiser and training state of `checkpoint.bin`.
-    public func loadCheckpoint() throws -> (model: CAREModel, optimizer: Adam, state: TrainingState) {
-        let model = CAREModel(configuration: try loadConfiguration())
+    public func loadCheckpoint() throws -> (model: RestorationModel, optimizer: Adam, state: TrainingState) {
+        let model = RestorationModel(configuration: try loadConfiguration())
         let file = try WeightsFile.read(checkpointPath)
         try model.load(file, path: checkpointPath)
         let state: TrainingState

@@ -10,10 +10,10 @@ import FluoCore
 /// receptive-field radius, rounded up to whole blocks) and only its own region is kept, so the
 /// result equals the untiled one up to float rounding (no seams) while memory is bounded by the tile.
 public struct Predictor {
-    public let model: CAREModel
+    public let model: RestorationModel
     public let threads: Int
 
-    public init(model: CAREModel, threads: Int) {
+    public init(model: RestorationModel, threads: Int) {
         self.model = model
         self.threads = threads
     }
@@ -65,10 +65,10 @@ public struct Predictor {
         return (volumes(mean, scaleOnly: false), scale.map { volumes($0, scaleOnly: true) })
     }
 
-    /// Tiles so that a tile holds at most about 2²⁶ first-level activations (256 MiB each).
+    /// Tiles so that a tile holds at most about 2²⁶ full-resolution feature activations (256 MiB each).
     func automaticTiles(_ shape: [Int]) -> [Int] {
         var tiles = shape.map { _ in 1 }
-        let budget = Double(1 << 26) / Double(model.configuration.architecture.firstFilters)
+        let budget = Double(1 << 26) / Double(model.configuration.architecture.featureChannels)
         while Double(zip(shape, tiles).map { ($0 + $1 - 1) / $1 }.reduce(1, *)) > budget {
             let axis = (0..<shape.count).max { shape[$0] / tiles[$0] < shape[$1] / tiles[$1] }!
             tiles[axis] *= 2

@@ -14,21 +14,12 @@ extension UNet {
     public func onnxGraph(name: String) -> ONNXGraph {
         let c = configuration
         let spatial: [ONNXGraph.Dimension] = c.dimensions == 3 ? ["z", "y", "x"] : ["y", "x"]
-        let ones = Array(repeating: 1, count: c.dimensions), twos = Array(repeating: 2, count: c.dimensions)
+        let twos = Array(repeating: 2, count: c.dimensions)
         var graph = ONNXGraph(name: name)
         graph.input("input", shape: ["batch", .size(c.inChannels)] + spatial)
 
-        func convolution(_ layer: Convolution, _ x: String, output: String? = nil) -> String {
-            let weight = graph.initializer(layer.weight.name, shape: layer.weight.shape, values: layer.weight.value)
-            let bias = graph.initializer(layer.bias.name, shape: layer.bias.shape, values: layer.bias.value)
-            let k = layer.kernelSize
-            return graph.node("Conv", [x, weight, bias], output: output, attributes: [
-                ("kernel_shape", .ints(k)), ("pads", .ints(k.map { $0 / 2 } + k.map { $0 / 2 })),
-                ("strides", .ints(ones)), ("dilations", .ints(ones)),
-            ])
-        }
         func block(_ b: ConvolutionBlock, _ x: String) -> String {
-            var h = convolution(b.conv, x)
+            var h = graph.convolution(b.conv, x)
             if let norm = b.norm {
                 var inputs = [h]
                 for p in norm.parameters { inputs.append(graph.initializer(p.name, shape: p.shape, values: p.value)) }
@@ -58,15 +49,15 @@ extension UNet {
         }
         let outputShape: [ONNXGraph.Dimension] = ["batch", .size(c.outChannels)] + spatial
         if c.residual {
-            let residual = convolution(head, h)
+            let residual = graph.convolution(head, h)
             graph.node("Add", [residual, "input"], output: "mean")
         } else {
-            convolution(head, h, output: "mean")
+            graph.convolution(head, h, output: "mean")
         }
         graph.output("mean", shape: outputShape)
         if let scaleHead {
             let epsilon = graph.initializer("scale.epsilon", shape: [], values: [Softplus.epsilon])
-            let linear = convolution(scaleHead, h)
+            let linear = graph.convolution(scaleHead, h)
             let softplus = graph.node("Softplus", [linear])
             graph.node("Add", [softplus, epsilon], output: "scale")
             graph.output("scale", shape: outputShape)

@@ -11,7 +11,7 @@ import FluoCore
 /// channels (linear), plus the input when residual. Probabilistic models add a second 1×1
 /// convolution from the same features with softplus + 10⁻³, the Laplace scale. Optional batch
 /// normalisation (after each convolution) and dropout (after each block) as in CSBDeep.
-public final class UNet {
+public final class UNet: Network {
     public let configuration: UNetConfiguration
     let down: [[ConvolutionBlock]]
     let pools: [MaxPool]
@@ -78,9 +78,6 @@ public final class UNet {
         if let scaleHead { layers.append(scaleHead) }
         return layers.flatMap(\.parameters)
     }
-
-    /// Number of values in `parameters`.
-    public var parameterCount: Int { parameters.reduce(0) { $0 + $1.count } }
 
     /// Multiply-adds of one forward pass per input pixel as direct convolutions compute them
     /// (for FLOP counts comparable between implementations).
@@ -185,16 +182,5 @@ final class ConvolutionBlock {
         d = relu.backward(d, compute)
         if let norm { d = norm.backward(d, compute) }
         return conv.backward(d, compute)
-    }
-}
-
-/// Element-wise helpers on equally shaped tensors.
-enum Elementwise {
-    /// y += x.
-    static func add(_ x: Tensor, into y: Tensor, _ compute: Compute) {
-        precondition(x.shape == y.shape, "add: shapes \(x.shape) and \(y.shape) differ")
-        compute.parallelRanges(x.count) { range in
-            for i in range { y.pointer[i] += x.pointer[i] }
-        }
     }
 }

@@ -3,7 +3,7 @@ import FluoCore
 /// The architecture of CARE's U-Net (CSBDeep `Config` and `custom_unet`), with CSBDeep's
 /// defaults: depth 2, 32 first-level filters doubling per level, kernel 5 in 2-D and 3 in
 /// 3-D, 2 convolutions per level, residual learning when input and output channels agree.
-public struct UNetConfiguration: Codable, Equatable, Sendable {
+public struct UNetConfiguration: NetworkConfiguration {
     /// 2 for images (y, x), 3 for stacks (z, y, x).
     public var dimensions: Int
     public var inChannels: Int
@@ -44,34 +44,29 @@ public struct UNetConfiguration: Codable, Equatable, Sendable {
     public var problems: [String] {
         var problems: [String] = []
         if dimensions != 2 && dimensions != 3 { problems.append("dimensions must be 2 or 3, got \(dimensions)") }
-        if !(1...UNetConfiguration.maximumChannels).contains(inChannels) || !(1...UNetConfiguration.maximumChannels).contains(outChannels) {
-            problems.append("channel counts must be 1…\(UNetConfiguration.maximumChannels), got \(inChannels) in and \(outChannels) out")
+        if !(1...NetworkLimits.channels).contains(inChannels) || !(1...NetworkLimits.channels).contains(outChannels) {
+            problems.append("channel counts must be 1…\(NetworkLimits.channels), got \(inChannels) in and \(outChannels) out")
         }
         if depth < 0 || depth > 6 { problems.append("depth must be 0…6, got \(depth)") }
-        if !(1...UNetConfiguration.maximumFirstFilters).contains(firstFilters) {
-            problems.append("filters must be 1…\(UNetConfiguration.maximumFirstFilters), got \(firstFilters)")
+        if !(1...NetworkLimits.features).contains(firstFilters) {
+            problems.append("filters must be 1…\(NetworkLimits.features), got \(firstFilters)")
         }
-        if !(1...UNetConfiguration.maximumKernelSize).contains(kernelSize) || kernelSize % 2 == 0 {
-            problems.append("kernel size must be odd and 1…\(UNetConfiguration.maximumKernelSize), got \(kernelSize)")
+        if !(1...NetworkLimits.kernelSize).contains(kernelSize) || kernelSize % 2 == 0 {
+            problems.append("kernel size must be odd and 1…\(NetworkLimits.kernelSize), got \(kernelSize)")
         }
         if !(1...UNetConfiguration.maximumConvolutionsPerLevel).contains(convolutionsPerLevel) {
             problems.append("convolutions per level must be 1…\(UNetConfiguration.maximumConvolutionsPerLevel), got \(convolutionsPerLevel)")
         }
-        if problems.isEmpty && parameterBound > UNetConfiguration.maximumParameters {
-            problems.append("about \(parameterBound) parameters, more than the \(UNetConfiguration.maximumParameters) a model may have")
+        if problems.isEmpty && parameterBound > NetworkLimits.parameters {
+            problems.append("about \(parameterBound) parameters, more than the \(NetworkLimits.parameters) a model may have")
         }
         if residual && inChannels != outChannels { problems.append("residual learning needs as many output as input channels") }
         if !(0..<1).contains(dropout) { problems.append("dropout must be in [0, 1), got \(dropout)") }
         return problems
     }
 
-    /// Limits that keep a model folder from another tool, or a damaged one, from asking for more
-    /// memory than any machine has (CSBDeep's default network has about 10⁶ parameters).
-    public static let maximumChannels = 256
-    public static let maximumFirstFilters = 1024
-    public static let maximumKernelSize = 15
+    /// Convolutions per level a model may have (the other bounds are `NetworkLimits`).
     public static let maximumConvolutionsPerLevel = 16
-    public static let maximumParameters = 1 << 28
 
     /// An upper bound on the parameter count: every convolution of the network (2·depth + 1
     /// blocks, with up to two more at the head) counted at the widest size, w·(w + 1)·k^dims
@@ -84,6 +79,16 @@ public struct UNetConfiguration: Codable, Equatable, Sendable {
 
     /// Image sizes must be multiples of this (2^depth) along every axis.
     public var blockSize: Int { 1 << depth }
+
+    public var featureChannels: Int { firstFilters }
+
+    public var summary: String {
+        "\(dimensions)-D U-Net, depth \(depth), \(firstFilters) first filters, kernel \(kernelSize), \(convolutionsPerLevel) convolutions per level"
+            + (batchNorm ? ", batch normalisation" : "") + (dropout > 0 ? ", dropout \(dropout)" : "")
+            + (probabilistic ? ", probabilistic (Laplace scale output)" : "")
+    }
+
+    public func makeNetwork(random: RandomStream) -> any Network { UNet(self, random: random) }
 
     /// Filters of level `level`.
     func filters(_ level: Int) -> Int { firstFilters << level }

@@ -1,12 +1,12 @@
 import FluoCore
 import Foundation
 
-/// Trains a `CAREModel` as CSBDeep's `CARE.train` does: Adam on random patch batches, an epoch
+/// Trains a `RestorationModel` as CSBDeep's `CARE.train` does: Adam on random patch batches, an epoch
 /// of `stepsPerEpoch` steps followed by the validation loss (inference mode, fixed patches),
 /// learning-rate halving on plateaus, optional early stopping, and the best weights kept.
 /// Each epoch ends with a checkpoint (weights, moments, state) in the model folder.
 public final class Trainer {
-    public let model: CAREModel
+    public let model: RestorationModel
     public let store: ModelStore
     public private(set) var state: TrainingState
     private var optimizer: Adam
@@ -28,7 +28,7 @@ public final class Trainer {
 
     /// A trainer starting from `model`'s current weights, or continuing `resume` (optimiser and
     /// state from `ModelStore.loadCheckpoint`), on patches of `data`.
-    public convenience init(model: CAREModel, data: TrainingDataSet, options: TrainingOptions, store: ModelStore, threads: Int,
+    public convenience init(model: RestorationModel, data: TrainingDataSet, options: TrainingOptions, store: ModelStore, threads: Int,
                             resume: (optimizer: Adam, state: TrainingState)? = nil) throws {
         let patch = try Trainer.checkedPatch(model)
         try self.init(model: model, batches: PatchSampler(data: data.train, patch: patch, augment: options.augment, foregroundThreshold: options.foregroundThreshold),
@@ -36,7 +36,7 @@ public final class Trainer {
     }
 
     /// A trainer on batches from `batches`, validated on fixed patches of `validation`.
-    public init(model: CAREModel, batches: any BatchSource, validation: TrainingData, options: TrainingOptions, store: ModelStore,
+    public init(model: RestorationModel, batches: any BatchSource, validation: TrainingData, options: TrainingOptions, store: ModelStore,
                 threads: Int, resume: (optimizer: Adam, state: TrainingState)? = nil) throws {
         let patch = try Trainer.checkedPatch(model)
         self.model = model
@@ -58,7 +58,7 @@ public final class Trainer {
     }
 
     /// The model's patch size, refused unless it has a size per axis, each a multiple of 2^depth.
-    private static func checkedPatch(_ model: CAREModel) throws -> [Int] {
+    private static func checkedPatch(_ model: RestorationModel) throws -> [Int] {
         let patch = model.configuration.patch
         guard patch.count == model.configuration.architecture.dimensions,
               patch.allSatisfy({ $0 % model.configuration.architecture.blockSize == 0 }) else {

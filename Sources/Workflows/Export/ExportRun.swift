@@ -51,7 +51,7 @@ public enum ExportRun {
 
         log("export: running the model on the \(test[0].shape.map(String.init).joined(separator: "×")) test input")
         let prediction = try Predictor(model: model, threads: request.threads).predict(test, normalizedOutput: true)
-        let name = request.name ?? "FluoSynth CARE \(architecture.dimensions)-D (\(URL(fileURLWithPath: request.modelDirectory).lastPathComponent))"
+        let name = request.name ?? "FluoSynth \(architecture.kind.displayName) \(architecture.dimensions)-D (\(URL(fileURLWithPath: request.modelDirectory).lastPathComponent))"
         let onnx = try model.network.onnxGraph(name: name).serialized(producer: ToolInfo.name, version: ToolInfo.version)
 
         var files: [(name: String, data: Data)] = [
@@ -75,9 +75,9 @@ public enum ExportRun {
 
         let description = ModelDescription(
             name: name,
-            description: "CARE network (\(architecture.dimensions)-D U-Net, depth \(architecture.depth), kernel \(architecture.kernelSize)) trained with FluoSynth on \(model.configuration.trainingData.description).",
-            authors: request.authors.map(ModelDescription.Person.init), cite: citations, license: request.license,
-            tags: ["fluosynth", "care", "denoising", "deconvolution", "restoration", "fluorescence-light-microscopy", architecture.dimensions == 3 ? "3d" : "2d"],
+            description: "\(architecture.kind.displayName) network (\(architecture.summary)) trained with FluoSynth on \(model.configuration.trainingData.description).",
+            authors: request.authors.map(ModelDescription.Person.init), cite: citations(architecture.kind), license: request.license,
+            tags: ["fluosynth", architecture.kind.rawValue, "denoising", "deconvolution", "restoration", "fluorescence-light-microscopy", architecture.dimensions == 3 ? "3d" : "2d"],
             documentation: "README.md", covers: ["cover.png"], timestamp: Date(),
             inputs: [inputTensor(model.configuration, spacing: test[0].spacingUm)],
             outputs: outputTensors(architecture, spacing: test[0].spacingUm),
@@ -91,7 +91,7 @@ public enum ExportRun {
     /// The centre of the sample, each axis the largest power of two within the sample and
     /// the test-size limit (a multiple of the block size; and n·s/s == n exactly in floating
     /// point, which bioimageio.spec 0.5 checks when an output axis refers to an input axis).
-    static func testInput(_ path: String, architecture: UNetConfiguration) throws -> [Volume] {
+    static func testInput(_ path: String, architecture: Architecture) throws -> [Volume] {
         let image = try ImageFile.read(path)
         let channels = try image.hyperstack()[0].map(\.singlePlaneAsImage)
         guard channels.count == architecture.inChannels else {
@@ -133,7 +133,7 @@ public enum ExportRun {
             preprocessing: [.scaleRange(axes: axes, minPercentile: n.low, maxPercentile: n.high, eps: 1e-6)])
     }
 
-    static func outputTensors(_ a: UNetConfiguration, spacing: [Double]) -> [ModelDescription.Tensor] {
+    static func outputTensors(_ a: Architecture, spacing: [Double]) -> [ModelDescription.Tensor] {
         let axes = spatialAxes(a.dimensions)
         func tensor(_ id: String, _ description: String) -> ModelDescription.Tensor {
             .init(id: id, description: description,
@@ -147,10 +147,16 @@ public enum ExportRun {
         return outputs
     }
 
-    static let citations = [
-        ModelDescription.Citation(text: "Weigert et al., Content-aware image restoration: pushing the limits of fluorescence microscopy. Nature Methods 15, 1090–1097 (2018)",
-                                  doi: "10.1038/s41592-018-0216-7"),
-    ]
+    static func citations(_ kind: Architecture.Kind) -> [ModelDescription.Citation] {
+        switch kind {
+        case .care:
+            [.init(text: "Weigert et al., Content-aware image restoration: pushing the limits of fluorescence microscopy. Nature Methods 15, 1090–1097 (2018)",
+                   doi: "10.1038/s41592-018-0216-7")]
+        case .rcan:
+            [.init(text: "Chen et al., Three-dimensional residual channel attention networks denoise and sharpen fluorescence microscopy image volumes. Nature Methods 18, 678–687 (2021)",
+                   doi: "10.1038/s41592-021-01155-x")]
+        }
+    }
 
     /// Input | output, the middle slice of stacks, each channel's contrast stretched.
     static func cover(input: [Volume], output: [Volume]) -> Image8 {
@@ -176,9 +182,9 @@ public enum ExportRun {
         return """
         # \(name)
 
-        A CARE network (Weigert et al. 2018) trained by \(c.createdBy) and exported by FluoSynth \(ToolInfo.version).
+        A \(a.kind.displayName) network (\(citations(a.kind)[0].text.prefix { $0 != "," }).) trained by \(c.createdBy) and exported by FluoSynth \(ToolInfo.version).
 
-        - Architecture: \(a.dimensions)-D residual U-Net, depth \(a.depth), \(a.firstFilters) first-level filters, kernel \(a.kernelSize), \(a.convolutionsPerLevel) convolutions per level\(a.batchNorm ? ", batch normalisation" : "")\(a.probabilistic ? ", probabilistic (Laplace scale output)" : "").
+        - Architecture: \(a.summary).
         - Trained on: \(c.trainingData.description) (\(c.trainingData.pairs) pairs, hash \(c.trainingData.hash)), patches \(c.patch.map(String.init).joined(separator: "×")), loss \(c.loss.rawValue).
         - Input: each image and channel normalised between its percentiles \(percent(c.normalization.low)) and \(percent(c.normalization.high)) (`scale_range`). Each image axis must be a multiple of \(a.blockSize).
         - Output: in the normalised input's units; multiply by (p_high − p_low) and add p_low for the input's intensities, as `fluosynth predict` does.

@@ -64,7 +64,7 @@ public enum IsotropicPredict {
     }
 
     /// The restored stack, one volume per channel, spacing (p, p, p).
-    public static func restore(_ stack: AnisotropicStack, model: CAREModel, combination: ViewCombination,
+    public static func restore(_ stack: AnisotropicStack, model: RestorationModel, combination: ViewCombination,
                                tiles: [Int]? = nil, threads: Int) throws -> [Volume] {
         let factor = stack.zStepUm / stack.pixelSizeUm
         let normalization = model.configuration.normalization

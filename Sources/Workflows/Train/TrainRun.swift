@@ -14,12 +14,21 @@ public struct TrainRequest: Sendable {
     public var batchSize: Int = 16
     /// Patch size per image axis; default 128² in 2-D, 16×64×64 in 3-D (CSBDeep's examples).
     public var patch: [Int]?
+    /// The network: CARE's U-Net or RCAN.
+    public var architecture: Architecture.Kind = .care
+    /// U-Net: poolings.
     public var depth: Int = 2
+    /// U-Net: filters of the first level; RCAN: channels (32 both).
     public var filters: Int = 32
-    /// Default 5 in 2-D, 3 in 3-D.
+    /// Default 5 for 2-D U-Nets, else 3.
     public var kernel: Int?
+    /// RCAN: residual groups, channel-attention blocks per group, channel reduction.
+    public var groups: Int = 5
+    public var blocks: Int = 3
+    public var reduction: Int = 8
     public var loss: LossKind = .mae
-    public var learningRate: Double = 4e-4
+    /// Default 4·10⁻⁴ (CSBDeep) for the U-Net, 10⁻⁴ (3D-RCAN) for RCAN.
+    public var learningRate: Double?
     public var seed: UInt64 = 0
     public var resume = false
     public var augment = true
@@ -45,13 +54,15 @@ public struct TrainRequest: Sendable {
 public enum TrainRun {
     public static func run(_ request: TrainRequest, log: (String) -> Void) throws {
         log("OpenBLAS core: \(OpenBLASRuntime.coreName)\(OpenBLASRuntime.coreAdvice.map { " (\($0))" } ?? ""); threads: \(request.threads)")
-        let normalization = PercentileNormalization()
+        let store = ModelStore(directory: request.modelDirectory)
+        // 3D-RCAN normalises raw and ground truth to their 2nd/99.9th percentiles, CSBDeep to 1st/99.8th.
+        let normalization = request.resume ? try store.loadConfiguration().normalization
+            : request.architecture == .rcan ? PercentileNormalization(low: 2, high: 99.9) : PercentileNormalization()
         let data = try TrainingSource.open(request, normalization: normalization)
         log("training data: \(data.description)")
         for note in data.notes { log(note) }
         defer { data.close() }
-        let store = ModelStore(directory: request.modelDirectory)
-        let model: CAREModel
+        let model: RestorationModel
         var resume: (optimizer: Adam, state: TrainingState)?
         if request.resume {
             let checkpoint = try store.loadCheckpoint()
@@ -62,26 +73,23 @@ public enum TrainRun {
             resume = (checkpoint.optimizer, checkpoint.state)
             log("resuming at step \(checkpoint.state.step) of \(checkpoint.state.options.totalSteps)")
         } else {
-            let architecture = UNetConfiguration(dimensions: data.validation.dimensions, inChannels: data.validation.inChannels,
-                                                 outChannels: data.validation.outChannels,
-                                                 depth: request.depth, firstFilters: request.filters, kernelSize: request.kernel,
-                                                 probabilistic: request.loss.isProbabilistic, batchNorm: request.batchNorm, dropout: request.dropout)
-            guard architecture.problems.isEmpty else { throw TrainingError.options(architecture.problems.joined(separator: "; ")) }
+            let architecture = try TrainRun.architecture(request, dimensions: data.validation.dimensions,
+                                                         inChannels: data.validation.inChannels, outChannels: data.validation.outChannels)
             let patch = try resolvedPatch(request.patch, shapes: data.shapes, blockSize: architecture.blockSize)
-            model = CAREModel(architecture: architecture, normalization: normalization, loss: request.loss, patch: patch,
-                              trainingData: .init(description: data.description, hash: data.hash,
-                                                  normalizedOnLoading: data.wholeImages, pairs: data.pairs),
-                              seed: request.seed, createdBy: "\(ToolInfo.name) \(ToolInfo.version)")
+            model = RestorationModel(architecture: architecture, normalization: normalization, loss: request.loss, patch: patch,
+                                     trainingData: .init(description: data.description, hash: data.hash,
+                                                         normalizedOnLoading: data.wholeImages, pairs: data.pairs),
+                                     seed: request.seed, createdBy: "\(ToolInfo.name) \(ToolInfo.version)")
             if FileManager.default.fileExists(atPath: store.configPath) {
                 throw TrainingError.options("\(request.modelDirectory) already holds a model: use --resume to continue it or choose another --out")
             }
             try store.saveConfiguration(model.configuration)
         }
         let c = model.configuration
-        log("model: \(c.architecture.dimensions)-D U-Net, depth \(c.architecture.depth), \(c.architecture.firstFilters) first filters, kernel \(c.architecture.kernelSize), \(model.network.parameterCount) parameters, loss \(c.loss.rawValue), patch \(c.patch.map(String.init).joined(separator: "×"))")
+        log("model: \(c.architecture.summary), \(model.network.parameterCount) parameters, loss \(c.loss.rawValue), patch \(c.patch.map(String.init).joined(separator: "×"))")
         let steps = request.steps ?? request.epochs * request.stepsPerEpoch
         let options = TrainingOptions(totalSteps: steps, stepsPerEpoch: Swift.min(request.stepsPerEpoch, steps), batchSize: request.batchSize,
-                                      learningRate: request.learningRate, seed: request.seed, augment: request.augment,
+                                      learningRate: request.learningRate ?? (c.architecture.kind == .rcan ? 1e-4 : 4e-4), seed: request.seed, augment: request.augment,
                                       foregroundThreshold: request.foregroundThreshold, earlyStoppingPatience: request.earlyStoppingPatience)
         let trainer = try Trainer(model: model, batches: data.batches(c.patch, options), validation: data.validation, options: options,
                                   store: store, threads: request.threads, resume: resume)
@@ -109,6 +117,26 @@ public enum TrainRun {
                        state.stopped ? " (stopped early)" : ""))
         }
         log("wrote \(request.modelDirectory): config.json, weights_best.bin, weights_last.bin, checkpoint.bin, training.csv, training.svg")
+    }
+
+    /// The network `request` asks for, for data of `dimensions` with these channels.
+    static func architecture(_ request: TrainRequest, dimensions: Int, inChannels: Int, outChannels: Int) throws -> Architecture {
+        let architecture: Architecture
+        switch request.architecture {
+        case .care:
+            architecture = .care(UNetConfiguration(dimensions: dimensions, inChannels: inChannels, outChannels: outChannels,
+                                                   depth: request.depth, firstFilters: request.filters, kernelSize: request.kernel,
+                                                   probabilistic: request.loss.isProbabilistic, batchNorm: request.batchNorm,
+                                                   dropout: request.dropout))
+        case .rcan:
+            guard !request.loss.isProbabilistic else { throw TrainingError.options("--loss \(request.loss.rawValue) needs a scale output, which only --arch care has") }
+            guard !request.batchNorm, request.dropout == 0 else { throw TrainingError.options("--batch-norm and --dropout are U-Net options; RCAN has neither") }
+            architecture = .rcan(RCANConfiguration(dimensions: dimensions, inChannels: inChannels, outChannels: outChannels,
+                                                   channels: request.filters, residualGroups: request.groups, residualBlocks: request.blocks,
+                                                   channelReduction: request.reduction, kernelSize: request.kernel ?? 3))
+        }
+        guard architecture.problems.isEmpty else { throw TrainingError.options(architecture.problems.joined(separator: "; ")) }
+        return architecture
     }
 
     /// The patch size: as asked (one value for every axis, or one per axis), else CSBDeep's

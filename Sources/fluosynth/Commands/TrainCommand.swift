@@ -3,20 +3,24 @@ import Foundation
 import Workflows
 
 extension LossKind: ExpressibleByArgument {}
+extension Architecture.Kind: ExpressibleByArgument {}
 
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a CARE restoration network (residual U-Net) on pairs.",
+        abstract: "Train a restoration network (CARE's U-Net or RCAN) on pairs.",
         discussion: reflowed("""
         DATA is a CSBDeep .npz file (X, Y, axes SCYX/SCZYX), a pair folder
         (GT/<name>.tif with <source>/<name>.tif, or <source>.npz), or a dataset root
         with train/ and val/ pair folders (the layout fluosynth generate writes):
-        train/ trains, val/ validates. Defaults are CSBDeep's: depth 2, 32 first
-        filters, kernel 5 (2-D) or 3 (3-D), MAE, Adam 4e-4, batch 16, 100 epochs of
-        400 steps, learning rate halved after 10 epochs without improvement. TIFF
-        images are normalised to their 1st/99.8th percentiles; .npz patches are used
-        as stored. The model folder gets config.json, weights_best.bin,
+        train/ trains, val/ validates. --arch care (the default) is CARE's residual
+        U-Net with CSBDeep's defaults: depth 2, 32 first filters, kernel 5 (2-D) or 3
+        (3-D), Adam 4e-4, TIFF images normalised to their 1st/99.8th percentiles.
+        --arch rcan is 3D-RCAN's network with its defaults: 5 residual groups of 3
+        channel-attention blocks, 32 channels, reduction 8, kernel 3, Adam 1e-4,
+        percentiles 2/99.9. Both: MAE, batch 16, 100 epochs of 400 steps, learning
+        rate halved after 10 epochs without improvement; .npz patches are used as
+        stored. The model folder gets config.json, weights_best.bin,
         weights_last.bin, checkpoint.bin, training.csv and training.svg, rewritten
         atomically after every epoch.
         DATA may also be a dataset spec (.yaml): pairs are then made while training
@@ -31,6 +35,7 @@ struct TrainCommand: ParsableCommand {
           fluosynth train pairs/train/low.npz --out model --steps 2000 \\
               --patch 64 --loss laplace
           fluosynth train pairs/ --out model --resume
+          fluosynth train spheres/ --out rcan --arch rcan --patch 16,64,64
           fluosynth train Examples/microtubules-widefield-2d.yaml \\
               --out model --epochs 20
         """)

@@ -19,20 +19,32 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Patch size: one value for every axis or z,y,x / y,x (default 128 in 2-D, 16,64,64 in 3-D).")
     var patch: String?
 
+    @Option(help: "Network: care (CARE's residual U-Net) or rcan (3D-RCAN's residual channel-attention network).")
+    var arch: Architecture.Kind = .care
+
     @Option(help: "U-Net depth (poolings).")
     var depth: Int = 2
 
-    @Option(help: "Filters of the first level (doubling per level).")
+    @Option(help: "U-Net: filters of the first level (doubling per level); RCAN: channels.")
     var filters: Int = 32
 
-    @Option(help: "Kernel size (default 5 in 2-D, 3 in 3-D).")
+    @Option(help: "Kernel size (default 5 for 2-D U-Nets, else 3).")
     var kernel: Int?
+
+    @Option(help: "RCAN: residual groups.")
+    var groups: Int = 5
+
+    @Option(help: "RCAN: channel-attention blocks per residual group.")
+    var blocks: Int = 3
+
+    @Option(help: "RCAN: channel reduction of the attention's squeeze.")
+    var reduction: Int = 8
 
     @Option(help: "Loss: mae, mse or laplace (probabilistic: also predicts a scale per pixel).")
     var loss: LossKind = .mae
 
-    @Option(help: "Adam learning rate.")
-    var lr: Double = 4e-4
+    @Option(help: "Adam learning rate (default 4e-4 for care, 1e-4 for rcan).")
+    var lr: Double?
 
     @Option(help: "Random seed (initial weights, patches, augmentation).")
     var seed: UInt64 = 0
@@ -69,9 +81,13 @@ struct TrainingOptions: ParsableArguments {
             guard !sizes.isEmpty, sizes.allSatisfy({ ($0 ?? 0) > 0 }) else { throw ValidationError("--patch: expected positive sizes such as 128 or 16,64,64, got '\(patch)'") }
             request.patch = sizes.map { $0! }
         }
+        request.architecture = arch
         request.depth = depth
         request.filters = filters
         request.kernel = kernel
+        request.groups = groups
+        request.blocks = blocks
+        request.reduction = reduction
         request.loss = loss
         request.learningRate = lr
         request.seed = seed

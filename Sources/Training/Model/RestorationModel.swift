@@ -11,7 +11,7 @@ public struct ModelConfiguration: Codable, Equatable, Sendable {
     public var formatVersion: Int = ModelConfiguration.currentFormatVersion
     /// The FluoSynth version that wrote it.
     public var createdBy: String
-    public var architecture: UNetConfiguration
+    public var architecture: Architecture
     /// Percentiles used on inputs at prediction (and on TIFF training images).
     public var normalization: PercentileNormalization
     public var loss: LossKind
@@ -46,15 +46,15 @@ public struct ModelConfiguration: Codable, Equatable, Sendable {
     }
 }
 
-/// A CARE network with its configuration.
-public final class CAREModel {
+/// A restoration network (CARE's U-Net or RCAN) with its configuration.
+public final class RestorationModel {
     public var configuration: ModelConfiguration
-    public let network: UNet
+    public let network: any Network
 
     /// A new model with freshly initialised weights from `seed`.
-    public init(architecture: UNetConfiguration, normalization: PercentileNormalization, loss: LossKind, patch: [Int],
+    public init(architecture: Architecture, normalization: PercentileNormalization, loss: LossKind, patch: [Int],
                 trainingData: ModelConfiguration.TrainingDataRecord, seed: UInt64, createdBy: String) {
-        network = UNet(architecture, random: RandomStream(seed: seed).substream("init"))
+        network = architecture.makeNetwork(random: RandomStream(seed: seed).substream("init"))
         configuration = ModelConfiguration(
             createdBy: createdBy, architecture: architecture, normalization: normalization, loss: loss, patch: patch,
             trainingData: trainingData,
@@ -64,7 +64,7 @@ public final class CAREModel {
     /// A model for a stored configuration (weights still to be loaded).
     init(configuration: ModelConfiguration) {
         self.configuration = configuration
-        network = UNet(configuration.architecture, random: RandomStream(seed: 0))
+        network = configuration.architecture.makeNetwork(random: RandomStream(seed: 0))
     }
 
     /// The weights as a file with `metadata`.

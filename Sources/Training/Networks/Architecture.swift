@@ -1,0 +1,62 @@
+import FluoCore
+
+/// The network a model folder holds: CARE's U-Net or RCAN, with its hyper-parameters.
+///
+/// In `config.json` the configuration's fields sit beside `"kind": "care" | "rcan"`; a folder
+/// written before there was a choice has no `kind` and holds a U-Net.
+public enum Architecture: Equatable, Sendable {
+    case care(UNetConfiguration)
+    case rcan(RCANConfiguration)
+
+    /// The kinds `--arch` names.
+    public enum Kind: String, CaseIterable, Codable, Sendable {
+        case care, rcan
+
+        /// The name papers and users give the network.
+        public var displayName: String { rawValue.uppercased() }
+    }
+
+    public var kind: Kind {
+        switch self {
+        case .care: .care
+        case .rcan: .rcan
+        }
+    }
+
+    /// The configuration behind the common questions.
+    public var configuration: any NetworkConfiguration {
+        switch self {
+        case .care(let c): c
+        case .rcan(let c): c
+        }
+    }
+
+    public var dimensions: Int { configuration.dimensions }
+    public var inChannels: Int { configuration.inChannels }
+    public var outChannels: Int { configuration.outChannels }
+    public var probabilistic: Bool { configuration.probabilistic }
+    public var blockSize: Int { configuration.blockSize }
+    public var receptiveFieldRadius: Int { configuration.receptiveFieldRadius }
+    public var featureChannels: Int { configuration.featureChannels }
+    public var problems: [String] { configuration.problems }
+    public var summary: String { configuration.summary }
+    public func makeNetwork(random: RandomStream) -> any Network { configuration.makeNetwork(random: random) }
+}
+
+extension Architecture: Codable {
+    private enum Key: String, CodingKey { case kind }
+
+    public init(from decoder: Decoder) throws {
+        let kind = try decoder.container(keyedBy: Key.self).decodeIfPresent(Kind.self, forKey: .kind) ?? .care
+        switch kind {
+        case .care: self = .care(try UNetConfiguration(from: decoder))
+        case .rcan: self = .rcan(try RCANConfiguration(from: decoder))
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        try configuration.encode(to: encoder)
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(kind, forKey: .kind)
+    }
+}

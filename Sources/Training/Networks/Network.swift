@@ -1,0 +1,58 @@
+import DataIO
+import FluoCore
+
+/// A restoration network the trainer and predictor run: a forward pass from a normalised
+/// batch (n, inChannels, …) to the prediction, and the backward pass that sets every
+/// parameter's gradient.
+public protocol Network: AnyObject {
+    /// The prediction for a batch `x`: the mean (n, outChannels, …) and, for probabilistic
+    /// networks, the Laplace scale. The tensors belong to the network until its next pass.
+    func forward(_ x: Tensor, _ compute: Compute) -> (mean: Tensor, scale: Tensor?)
+    /// Sets every parameter's gradient from ∂loss/∂mean (and ∂loss/∂scale) of the last forward pass.
+    func backward(mean dMean: Tensor, scale dScale: Tensor?, _ compute: Compute)
+    /// Every array saved with the model, in a fixed order (trainable and moving averages).
+    var parameters: [Parameter] { get }
+    /// The network at inference as an ONNX graph: input `input`, outputs `mean` (and `scale`).
+    func onnxGraph(name: String) -> ONNXGraph
+}
+
+extension Network {
+    /// Number of values in `parameters`.
+    public var parameterCount: Int { parameters.reduce(0) { $0 + $1.count } }
+}
+
+/// What every architecture's configuration tells the trainer, the predictor and the model folder.
+public protocol NetworkConfiguration: Codable, Equatable, Sendable {
+    /// 2 for images (y, x), 3 for stacks (z, y, x).
+    var dimensions: Int { get }
+    var inChannels: Int { get }
+    var outChannels: Int { get }
+    /// Whether the network also predicts a Laplace scale per pixel.
+    var probabilistic: Bool { get }
+    /// Image sizes must be multiples of this along every axis.
+    var blockSize: Int { get }
+    /// How far (in pixels) an output pixel sees into the input through its convolutions: the
+    /// overlap of prediction tiles.
+    var receptiveFieldRadius: Int { get }
+    /// Feature channels per pixel at full resolution (sizes prediction tiles).
+    var featureChannels: Int { get }
+    /// Problems with the values, empty when the architecture can be built.
+    var problems: [String] { get }
+    /// One line for logs, e.g. "2-D U-Net, depth 2, 32 first filters, kernel 5".
+    var summary: String { get }
+    /// The network with freshly initialised weights drawn from `random`.
+    func makeNetwork(random: RandomStream) -> any Network
+}
+
+/// Limits that keep a model folder from another tool, or a damaged one, from asking for more
+/// memory than any machine has: every architecture's `problems` checks them before anything
+/// is allocated.
+public enum NetworkLimits {
+    /// Image channels in and out.
+    public static let channels = 256
+    /// Feature channels of a convolution.
+    public static let features = 1024
+    /// Kernel size along an axis.
+    public static let kernelSize = 15
+    public static let parameters = 1 << 28
+}
