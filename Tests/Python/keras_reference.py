@@ -6,9 +6,8 @@ NPZ holds `config` (the model's architecture JSON, as config.json writes it, sto
 `input` (n, c, [z,] y, x) and `output` (FluoSynth's prediction, same layout), and one array per
 parameter under FluoSynth's name (convolutions (out, in, k...), channels first).
 
-The Keras model is written here from the architecture's description (3D-RCAN's rcan/model.py
-as the field reference describes it), channels last: convolution kernels are transposed to
-(k..., in, out), images to (n, [z,] y, x, c).
+The Keras models are in keras_networks.py, channels last: convolution kernels are transposed
+to (k..., in, out), images to (n, [z,] y, x, c).
 """
 import json
 import os
@@ -16,37 +15,7 @@ import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np  # noqa: E402
-import keras  # noqa: E402
-from keras import layers  # noqa: E402
-
-
-def rcan(config, spatial):
-    """3D-RCAN: standardise 2x-1, conv, residual groups of channel-attention blocks, long skip, conv, 0.5x+0.5."""
-    d = config["dimensions"]
-    Conv = layers.Conv3D if d == 3 else layers.Conv2D
-    Pool = layers.GlobalAveragePooling3D if d == 3 else layers.GlobalAveragePooling2D
-    k, c = config["kernelSize"], config["channels"]
-
-    def conv(x, name, channels=c):
-        return Conv(channels, k, padding="same", name=name)(x)
-
-    inputs = keras.Input(shape=tuple(spatial) + (config["inChannels"],))
-    first = conv(layers.Rescaling(2.0, offset=-1.0)(inputs), "head")
-    x = first
-    for g in range(config["residualGroups"]):
-        group_input = x
-        for b in range(config["residualBlocks"]):
-            name = f"group{g}_block{b}"
-            h = layers.ReLU()(conv(x, name + "_conv0"))
-            h = conv(h, name + "_conv1")
-            p = Pool(keepdims=True)(h)
-            p = Conv(c // config["channelReduction"], 1, activation="relu", name=name + "_attention_squeeze")(p)
-            p = Conv(c, 1, activation="sigmoid", name=name + "_attention_excite")(p)
-            x = layers.Add()([layers.Multiply()([h, p]), x])
-        x = layers.Add()([conv(x, f"group{g}_conv"), group_input])
-    x = layers.Add()([conv(x, "trunk"), first])
-    outputs = layers.Rescaling(0.5, offset=0.5)(conv(x, "tail", config["outChannels"]))
-    return keras.Model(inputs, outputs)
+import keras_networks  # noqa: E402
 
 
 def load(model, arrays):
@@ -69,7 +38,7 @@ def main():
     config = json.loads(str(arrays.pop("config")))
     x, expected = arrays.pop("input"), arrays.pop("output")
     kind = config.get("kind", "care")
-    builders = {"rcan": rcan}
+    builders = {"rcan": keras_networks.rcan}
     if kind not in builders:
         raise SystemExit(f"keras_reference: no Keras builder for '{kind}'")
     spatial = x.shape[2:]
@@ -80,7 +49,7 @@ def main():
     predicted = np.moveaxis(model.predict(channels_last, verbose=0), -1, 1)
     print(json.dumps({
         "kind": kind,
-        "keras": keras.__version__,
+        "keras": keras_networks.keras.__version__,
         "parameters": int(model.count_params()),
         "unused_arrays": unused,
         "max_abs_difference": float(np.abs(predicted - expected).max()),

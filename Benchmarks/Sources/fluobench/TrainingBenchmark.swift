@@ -2,15 +2,20 @@ import ArgumentParser
 import Foundation
 import Workflows
 
-/// CARE training steps/s and prediction time against CSBDeep on TensorFlow (CPU), measured in
-/// the same run, with OpenBLAS's own sgemm peak for scale: 2-D (batch 16 of 128×128, a
-/// 1024×1024 image) or 3-D (batch 4 of 16×64×64, the same voxels per batch; a 32×256×256 stack).
+/// Training steps/s and prediction time against TensorFlow (CPU), measured in the same run, with
+/// OpenBLAS's own sgemm peak for scale. CARE's U-Net against CSBDeep: 2-D (batch 16 of 128×128,
+/// a 1024×1024 image) or 3-D (batch 4 of 16×64×64, the same voxels per batch; a 32×256×256
+/// stack). RCAN against the same network in Keras: 2-D (batch 4 of 128×128, a 512×512 image) or
+/// 3-D (batch 1 of 16×64×64 as 3D-RCAN trains; a 32×128×128 stack).
+extension Architecture.Kind: ExpressibleByArgument {}
+
 struct TrainingBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "training",
-        abstract: "CARE U-Net (depth 2, 32 filters): training steps/s and prediction vs CSBDeep/TensorFlow, 2-D or 3-D.",
+        abstract: "Training steps/s and prediction vs TensorFlow: CARE's U-Net (depth 2, 32 filters) or RCAN (3D-RCAN's defaults), 2-D or 3-D.",
         discussion: """
-        The TensorFlow side runs Benchmarks/python/care_benchmark.py in the virtual
+        The TensorFlow side runs Benchmarks/python/care_benchmark.py (CSBDeep) or
+        rcan_benchmark.py (RCAN in Keras, Tests/Python/keras_networks.py) in the virtual
         environment that Benchmarks/python/setup-venv.sh makes (tensorflow-cpu and
         csbdeep from PyPI); --no-peer skips it.
         """
@@ -25,10 +30,13 @@ struct TrainingBenchmark: ParsableCommand {
     @Option(help: "Threads.")
     var threads: Int = Parallel.availableCores
 
-    @Option(help: "Kernel size: 3 (Winograd in 2-D) or 5 (CSBDeep's 2-D default, direct).")
+    @Option(help: "Network: care or rcan.")
+    var arch: Architecture.Kind = .care
+
+    @Option(help: "CARE's kernel size: 3 (Winograd in 2-D) or 5 (CSBDeep's 2-D default).")
     var kernel: Int = 3
 
-    @Option(help: "2: batch 16 of 128×128, a 1024×1024 image; 3: batch 4 of 16×64×64, a 32×256×256 stack.")
+    @Option(help: "2 or 3: the image dimensions (batches and images as above).")
     var dims: Int = 2
 
     @Option(help: "Block budget in floats per worker (unfolded or Winograd-transformed data; default: Compute's).")
@@ -42,10 +50,12 @@ struct TrainingBenchmark: ParsableCommand {
         print("OpenBLAS: core \(OpenBLASRuntime.coreName) (\(OpenBLASRuntime.configuration)); OPENBLAS_CORETYPE=\(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "unset")")
         let peak = sgemmPeak()
         guard dims == 2 || dims == 3 else { throw ValidationError("--dims must be 2 or 3") }
-        let architecture = UNetConfiguration(dimensions: dims, depth: 2, firstFilters: 32, kernelSize: kernel)
-        let net = UNet(architecture, random: RandomStream(seed: 1))
-        let batch = dims == 2 ? 16 : 4, patch = dims == 2 ? [128, 128] : [16, 64, 64]
-        let imageShape = dims == 2 ? [1024, 1024] : [32, 256, 256]
+        let architecture: Architecture = arch == .care ? .care(UNetConfiguration(dimensions: dims, depth: 2, firstFilters: 32, kernelSize: kernel))
+                                                       : .rcan(RCANConfiguration(dimensions: dims))
+        let net = architecture.makeNetwork(random: RandomStream(seed: 1))
+        let patch = dims == 2 ? [128, 128] : [16, 64, 64]
+        let batch = arch == .care ? (dims == 2 ? 16 : 4) : (dims == 2 ? 4 : 1)
+        let imageShape = arch == .care ? (dims == 2 ? [1024, 1024] : [32, 256, 256]) : (dims == 2 ? [512, 512] : [32, 128, 128])
         let voxels = batch * patch.reduce(1, *), imageVoxels = imageShape.reduce(1, *)
         var random = RandomStream(seed: 2)
         let x = Tensor(shape: [batch, 1] + patch, values: (0..<voxels).map { _ in Float(random.uniform()) })
@@ -53,7 +63,7 @@ struct TrainingBenchmark: ParsableCommand {
         let compute = Compute(threads: threads, training: true)
         if let columnBudget { compute.columnBudget = columnBudget }
         let loss = Loss(.mae)
-        var adam = Adam(learningRate: 4e-4)
+        var adam = Adam(learningRate: arch == .care ? 4e-4 : 1e-4)
         let step = {
             let (mean, _) = net.forward(x, compute)
             let result = loss.evaluate(mean: mean, scale: nil, target: y, compute)
@@ -70,7 +80,7 @@ struct TrainingBenchmark: ParsableCommand {
         let trainingFlops = 3 * 2 * net.multiplyAddsPerPixel * Double(voxels)
         let trainingExecuted = 3 * 2 * net.executedMultiplyAddsPerPixel * Double(voxels)
 
-        let model = RestorationModel(architecture: .care(architecture), normalization: PercentileNormalization(), loss: .mae, patch: patch,
+        let model = RestorationModel(architecture: architecture, normalization: PercentileNormalization(), loss: .mae, patch: patch,
                               trainingData: .init(description: "benchmark", hash: "0", normalizedOnLoading: true, pairs: 0),
                               seed: 1, createdBy: "fluobench")
         let image = Volume(shape: imageShape, data: (0..<imageVoxels).map { _ in Float(random.uniform()) })
@@ -83,17 +93,17 @@ struct TrainingBenchmark: ParsableCommand {
         if !noPeer { peer = try runPeer() }
         let peerSteps = peer["steps_per_second"] as? Double, peerPredict = peer["predict_seconds"] as? Double
         if let version = peer["tensorflow"] as? String {
-            print("peer: CSBDeep on TensorFlow \(version) (CPU), \(peer["parameters"] ?? "?") parameters")
+            print("peer: \(arch == .care ? "CSBDeep" : "RCAN in Keras") on TensorFlow \(version) (CPU), \(peer["parameters"] ?? "?") parameters; FluoSynth \(net.parameterCount)")
         }
         print("load average at end \(loadAverage)")
         print("")
         func rates(_ flops: Double, _ executed: Double, _ seconds: Double) -> String {
             String(format: "%.0f | %.0f | %.0f %%", flops / seconds / 1e9, executed / seconds / 1e9, 100 * executed / seconds / 1e9 / peak)
         }
-        print("| measurement | FluoSynth (OpenBLAS) | CSBDeep + TensorFlow | ratio (≥ 1: FluoSynth faster) | GFLOP/s, direct-equivalent | GFLOP/s executed | executed share of sgemm peak |")
+        print("| measurement | FluoSynth (OpenBLAS) | \(arch == .care ? "CSBDeep + TensorFlow" : "Keras + TensorFlow") | ratio (≥ 1: FluoSynth faster) | GFLOP/s, direct-equivalent | GFLOP/s executed | executed share of sgemm peak |")
         print("|---|---|---|---|---|---|---|")
         let patchText = patch.map(String.init).joined(separator: "×"), imageText = imageShape.map(String.init).joined(separator: "×")
-        print("| training, steps/s (\(dims)-D, kernel \(kernel), batch \(batch), \(patchText)) | \(String(format: "%.3f", 1 / stepSeconds)) | \(peerSteps.map { String(format: "%.3f", $0) } ?? "–") | \(peerSteps.map { String(format: "%.2f", 1 / stepSeconds / $0) } ?? "–") | \(rates(trainingFlops, trainingExecuted, stepSeconds)) |")
+        print("| \(arch.displayName) training, steps/s (\(dims)-D\(arch == .care ? ", kernel \(kernel)" : ""), batch \(batch), \(patchText)) | \(String(format: "%.3f", 1 / stepSeconds)) | \(peerSteps.map { String(format: "%.3f", $0) } ?? "–") | \(peerSteps.map { String(format: "%.2f", 1 / stepSeconds / $0) } ?? "–") | \(rates(trainingFlops, trainingExecuted, stepSeconds)) |")
         print("| prediction, \(imageText) image | \(Measure.format(predictSeconds)) | \(peerPredict.map(Measure.format) ?? "–") | \(peerPredict.map { String(format: "%.2f", $0 / predictSeconds) } ?? "–") | \(rates(predictFlops, predictExecuted, predictSeconds)) |")
         print("| OpenBLAS sgemm 2048³, \(threads) threads | \(String(format: "%.0f GFLOP/s", peak)) | | | | | 100 % |")
     }
@@ -131,7 +141,8 @@ struct TrainingBenchmark: ParsableCommand {
         guard setup.terminationStatus == 0 else { throw ValidationError("Benchmarks/python/setup-venv.sh failed") }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [root + "/Benchmarks/python/care_benchmark.py", String(steps), String(runs), String(kernel), String(dims)]
+        process.arguments = arch == .care ? [root + "/Benchmarks/python/care_benchmark.py", String(steps), String(runs), String(kernel), String(dims)]
+                                          : [root + "/Benchmarks/python/rcan_benchmark.py", String(steps), String(runs), String(dims)]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
@@ -140,7 +151,7 @@ struct TrainingBenchmark: ParsableCommand {
         process.waitUntilExit()
         let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
         guard let json = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
-            throw ValidationError("care_benchmark.py printed no result")
+            throw ValidationError("the TensorFlow benchmark printed no result")
         }
         return json
     }

@@ -14,6 +14,13 @@ public protocol Network: AnyObject {
     var parameters: [Parameter] { get }
     /// The network at inference as an ONNX graph: input `input`, outputs `mean` (and `scale`).
     func onnxGraph(name: String) -> ONNXGraph
+    /// Multiply-adds of one forward pass per input pixel as direct convolutions compute them
+    /// (for FLOP counts comparable between implementations).
+    var multiplyAddsPerPixel: Double { get }
+    /// Multiply-adds of one forward pass per input pixel in the products this implementation
+    /// runs: Winograd F(2×2, 3×3) layers take 4 per output pixel and channel pair instead of 9
+    /// (3×3 kernels) or 16 instead of 25 (5×5), not counting the halo tiles of 5×5 blocks.
+    var executedMultiplyAddsPerPixel: Double { get }
 }
 
 extension Network {

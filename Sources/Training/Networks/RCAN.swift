@@ -48,6 +48,11 @@ public final class RCAN: Network {
         ([head] + groups.flatMap(\.layers) + [trunk, tail]).flatMap(\.parameters)
     }
 
+    /// Every convolution runs at full resolution (the attention's 1×1 kernels act on one value per channel).
+    private var convolutions: [Convolution] { [head] + groups.flatMap { $0.blocks.flatMap { [$0.first, $0.second] } + [$0.conv] } + [trunk, tail] }
+    public var multiplyAddsPerPixel: Double { convolutions.reduce(0) { $0 + $1.multiplyAdds } }
+    public var executedMultiplyAddsPerPixel: Double { convolutions.reduce(0) { $0 + $1.executedMultiplyAdds } }
+
     public func forward(_ x: Tensor, _ compute: Compute) -> (mean: Tensor, scale: Tensor?) {
         let c = configuration
         precondition(x.channels == c.inChannels && x.spatialRank == c.dimensions,

@@ -79,13 +79,8 @@ public final class UNet: Network {
         return layers.flatMap(\.parameters)
     }
 
-    /// Multiply-adds of one forward pass per input pixel as direct convolutions compute them
-    /// (for FLOP counts comparable between implementations).
     public var multiplyAddsPerPixel: Double { multiplyAddsPerPixel(\.multiplyAdds) }
 
-    /// Multiply-adds of one forward pass per input pixel in the products this implementation
-    /// runs: Winograd F(2×2, 3×3) layers take 4 per output pixel and channel pair instead of 9
-    /// (3×3 kernels) or 16 instead of 25 (5×5), not counting the halo tiles of 5×5 blocks.
     public var executedMultiplyAddsPerPixel: Double { multiplyAddsPerPixel(\.executedMultiplyAdds) }
 
     private func multiplyAddsPerPixel(_ perBlock: KeyPath<ConvolutionBlock, Double>) -> Double {
@@ -166,8 +161,8 @@ final class ConvolutionBlock {
 
     var outChannels: Int { conv.outChannels }
     var layers: [Layer] { [conv] + (norm.map { [$0] } ?? []) }
-    var multiplyAdds: Double { Double(conv.weight.count) }
-    var executedMultiplyAdds: Double { multiplyAdds * (conv.winograd?.multiplyAddShare ?? 1) }
+    var multiplyAdds: Double { conv.multiplyAdds }
+    var executedMultiplyAdds: Double { conv.executedMultiplyAdds }
 
     func forward(_ x: Tensor, _ compute: Compute) -> Tensor {
         var h = conv.forward(x, compute)

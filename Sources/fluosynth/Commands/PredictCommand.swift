@@ -5,11 +5,13 @@ import Workflows
 struct PredictCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "predict",
-        abstract: "Restore an image, stack or time series with a trained CARE model.",
+        abstract: "Restore an image, stack or time series with a trained model (CARE or RCAN).",
         discussion: reflowed("""
         The input is normalised to the model's percentiles, predicted in tiles that
-        overlap by the network's receptive field (no seams) and mapped back to the
-        input's intensities. Output is float32 with the input's pixel size and z step.
+        overlap by the network's receptive field and mapped back to the input's
+        intensities. A U-Net's tiles join without seams; RCAN's channel attention
+        averages over its whole tile, so tiles (needed only for images larger than
+        memory allows) change its output slightly. Output is float32 with the input's pixel size and z step.
         Probabilistic models (--loss laplace) also write the Laplace scale
         (uncertainty) to OUTPUT-scale.tif or --scale-output.
         Examples:

@@ -59,6 +59,11 @@ public final class Convolution: Layer {
 
     public var parameters: [Parameter] { [weight, bias] }
 
+    /// Multiply-adds per output pixel of a direct convolution.
+    var multiplyAdds: Double { Double(weight.count) }
+    /// Multiply-adds per output pixel in the products this layer runs (Winograd: fewer).
+    var executedMultiplyAdds: Double { multiplyAdds * (winograd?.multiplyAddShare ?? 1) }
+
     public func forward(_ x: Tensor, _ compute: Compute) -> Tensor {
         precondition(x.channels == inChannels && x.spatialRank == kernelSize.count,
                      "Convolution: input \(x.shape) does not fit \(inChannels) channels and kernel \(kernelSize)")
