@@ -1,3 +1,4 @@
+import Foundation
 import FluoCore
 import Testing
 @testable import Training
@@ -44,6 +45,55 @@ import Testing
         var check = GradientCheck()
         expectSmall(check.check(layer, input: GradientCheck.values(shape.reduce(1, *), seed: 15), shape: shape,
                                 compute: Compute(threads: 2)), "channel attention \(shape)")
+    }
+
+    @Test func gelu() {
+        var check = GradientCheck()
+        check.step = 1e-3
+        let shape = [2, 3, 4, 5]
+        expectSmall(check.check(GELU(), input: GradientCheck.values(shape.reduce(1, *), seed: 16, low: -3, high: 3), shape: shape,
+                                compute: Compute(threads: 2)), "gelu")
+        // The tanh form against its definition at a few points (0, ±1, 2).
+        let y = GELU().forward(Tensor(shape: [1, 1, 1, 4], values: [0, 1, -1, 2]), Compute(threads: 1)).values
+        #expect(abs(y[0]) < 1e-7 && abs(y[1] - 0.841192) < 1e-5 && abs(y[2] + 0.158808) < 1e-5 && abs(y[3] - 1.954598) < 1e-5)
+    }
+
+    @Test func sigmoid() {
+        var check = GradientCheck()
+        let shape = [2, 2, 3, 4]
+        expectSmall(check.check(Sigmoid(), input: GradientCheck.values(shape.reduce(1, *), seed: 17, low: -4, high: 4), shape: shape,
+                                compute: Compute(threads: 2)), "sigmoid")
+    }
+
+    /// The permutation against TensorFlow's depth_to_space order, and its gradient.
+    @Test(arguments: [2, 3])
+    func pixelShuffle(factor r: Int) {
+        let shape = [2, 2 * r * r, 3, 4]
+        let layer = PixelShuffle(factor: r)
+        let x = Tensor(shape: shape, values: (0..<shape.reduce(1, *)).map(Float.init))
+        let y = layer.forward(x, Compute(threads: 2))
+        #expect(y.shape == [2, 2, 3 * r, 4 * r])
+        // y[n, c, r·h + i, r·w + j] = x[n, (i·r + j)·C + c, h, w]
+        let (n, c, h, w, i, j) = (1, 1, 2, 3, r - 1, 1)
+        #expect(y.values[((n * 2 + c) * 3 * r + r * h + i) * 4 * r + r * w + j] == x.values[((n * shape[1] + (i * r + j) * 2 + c) * 3 + h) * 4 + w])
+        var check = GradientCheck()
+        expectSmall(check.check(layer, input: GradientCheck.values(shape.reduce(1, *), seed: 18), shape: shape, compute: Compute(threads: 2)),
+                    "pixel shuffle ×\(r)")
+    }
+
+    /// Even and odd map sizes (the half spectrum's last column is self-conjugate only for even widths).
+    @Test(arguments: [[2, 3, 6, 8], [1, 2, 5, 7], [1, 1, 4, 5]])
+    func fourierMagnitude(shape: [Int]) {
+        var check = GradientCheck()
+        check.step = 1e-3
+        expectSmall(check.check(FourierMagnitude(), input: GradientCheck.values(shape.reduce(1, *), seed: 19), shape: shape,
+                                compute: Compute(threads: 2)), "fourier magnitude \(shape)")
+        // The constant map 1 has |X| = H·W at frequency 0 only, which the shift moves to (H/2, W/2).
+        let (h, w) = (shape[2], shape[3])
+        let y = FourierMagnitude().forward(Tensor(shape: [1, 1, h, w], values: Array(repeating: 1, count: h * w)), Compute(threads: 1)).values
+        let peak = Float(Foundation.pow(Double(h * w), 0.8))
+        #expect(abs(y[(h / 2) * w + w / 2] - peak) < 1e-3 * peak)
+        #expect(y.enumerated().allSatisfy { $0.offset == (h / 2) * w + w / 2 || $0.element < 1e-3 })
     }
 
     @Test func relu() {
