@@ -38,7 +38,7 @@ def main():
     config = json.loads(str(arrays.pop("config")))
     x, expected = arrays.pop("input"), arrays.pop("output")
     kind = config.get("kind", "care")
-    builders = {"rcan": keras_networks.rcan}
+    builders = {"rcan": keras_networks.rcan, "dfcan": keras_networks.dfcan}
     if kind not in builders:
         raise SystemExit(f"keras_reference: no Keras builder for '{kind}'")
     spatial = x.shape[2:]

@@ -13,9 +13,12 @@ import TestSupport
         ("3-D RCAN", .rcan(RCANConfiguration(dimensions: 3, channels: 8, residualGroups: 2, residualBlocks: 2, channelReduction: 2)), [2, 1, 10, 24, 20]),
         ("2-D RCAN, 2 channels, kernel 5", .rcan(RCANConfiguration(dimensions: 2, inChannels: 2, outChannels: 1, channels: 8, residualGroups: 1,
                                                                    residualBlocks: 3, channelReduction: 8, kernelSize: 5)), [1, 2, 24, 28]),
+        ("DFCAN ×2", .dfcan(DFCANConfiguration(channels: 16, residualGroups: 2, residualBlocks: 2, channelReduction: 4)), [2, 1, 24, 20]),
+        ("DFCAN ×3, odd size", .dfcan(DFCANConfiguration(channels: 8, residualGroups: 1, residualBlocks: 2, channelReduction: 2, scale: 3)), [1, 1, 15, 13]),
+        ("DFCAN ×1", .dfcan(DFCANConfiguration(channels: 8, residualGroups: 1, residualBlocks: 1, channelReduction: 1, scale: 1)), [2, 1, 16, 16]),
     ]
 
-    @Test(.enabled(if: PythonReference.isAvailable), arguments: 0..<3)
+    @Test(.enabled(if: PythonReference.isAvailable), arguments: 0..<6)
     func kerasReproducesTheOutput(_ index: Int) throws {
         let (label, architecture, shape) = Self.cases[index]
         let network = architecture.makeNetwork(random: RandomStream(seed: UInt64(20 + index)))

@@ -80,7 +80,8 @@ import Testing
     /// (no `kind`) reads as a U-Net.
     @Test func architectureRoundTrips() throws {
         for architecture in [Architecture.care(UNetConfiguration(dimensions: 2, depth: 3)),
-                             .rcan(RCANConfiguration(dimensions: 3, channels: 16, residualGroups: 2))] {
+                             .rcan(RCANConfiguration(dimensions: 3, channels: 16, residualGroups: 2)),
+                             .dfcan(DFCANConfiguration(channels: 16, scale: 3))] {
             let data = try ModelStore.encoder.encode(architecture)
             let object = try JSONSerialization.jsonObject(with: data) as! [String: Any]
             #expect(object["kind"] as? String == architecture.kind.rawValue)

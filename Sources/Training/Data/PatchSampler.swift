@@ -4,7 +4,10 @@ import FluoCore
 ///
 /// Foreground filter (CSBDeep's `no_background_patches(threshold, percentile=99.9)`): a patch
 /// may be drawn where the target, max-filtered over half the patch size (zero outside the
-/// image), exceeds threshold × its 99.9th percentile at the patch centre. Batch item i of step t
+/// image), exceeds threshold × its 99.9th percentile at the patch centre.
+///
+/// Super-resolution pairs (targets `scale` times finer): `patch` is the input's patch; the
+/// target's starts at scale × the input's origin and is scale × as large. Batch item i of step t
 /// uses the stream (seed, "batch", t, i) to pick the image (uniformly), the position (uniformly
 /// among the allowed ones) and the augmentation, so batches depend only on seed and step.
 public struct PatchSampler: BatchSource {
@@ -12,7 +15,9 @@ public struct PatchSampler: BatchSource {
     /// Patch size per image axis.
     let patch: [Int]
     let augment: Bool
-    /// Allowed patch origins (flat index of the first voxel) per pair; empty: every origin.
+    /// The target's patch: `patch` × the data's scale.
+    var targetPatch: [Int] { patch.map { $0 * data.scale } }
+    /// Allowed patch origins (flat index of the first input voxel) per pair; empty: every origin.
     private let origins: [[Int32]]
 
     public init(data: TrainingData, patch: [Int], augment: Bool, foregroundThreshold: Double) throws {
@@ -25,7 +30,7 @@ public struct PatchSampler: BatchSource {
         self.augment = augment
         origins = data.pairs.map { pair in
             guard foregroundThreshold > 0, data.wholeImages else { return [] }
-            return PatchSampler.foregroundOrigins(pair, patch: patch, threshold: foregroundThreshold)
+            return PatchSampler.foregroundOrigins(pair, patch: patch, scale: data.scale, threshold: foregroundThreshold)
         }
     }
 
@@ -56,7 +61,7 @@ public struct PatchSampler: BatchSource {
     /// (cropped at the centre when larger), whole images sampled from the stream "validation".
     public func validationPatches(count: Int, stream: RandomStream) -> (x: Tensor, y: Tensor) {
         let total = data.wholeImages ? count : Swift.min(count, data.pairs.count)
-        let tensors = (x: Tensor(shape: [total, data.inChannels] + patch), y: Tensor(shape: [total, data.outChannels] + patch))
+        let tensors = (x: Tensor(shape: [total, data.inChannels] + patch), y: Tensor(shape: [total, data.outChannels] + targetPatch))
         let root = stream.substream("validation")
         for i in 0..<total {
             if data.wholeImages {
@@ -84,18 +89,23 @@ public struct PatchSampler: BatchSource {
         return origin
     }
 
-    /// Copies the patch at `origin` of pair `pairIndex`, transformed, into batch slot `slot`.
+    /// Copies the patch at `origin` of pair `pairIndex` (and the target's patch scale × finer),
+    /// transformed, into batch slot `slot`.
     private func extract(_ pairIndex: Int, origin: Int, transform: Augmentation, into tensors: (x: Tensor, y: Tensor), slot: Int) {
-        let pair = data.pairs[pairIndex]
-        let image = Size3(pair.shape), size = Size3(patch)
-        let start = (z: origin / (image.y * image.x), y: origin / image.x % image.y, x: origin % image.x)
-        for (values, channels, tensor) in [(pair.input, pair.inChannels, tensors.x), (pair.target, pair.outChannels, tensors.y)] {
+        let pair = data.pairs[pairIndex], scale = data.scale
+        let image = Size3(pair.shape)
+        let start = Size3(z: origin / (image.y * image.x), y: origin / image.x % image.y, x: origin % image.x)
+        let scaledStart = Size3(z: pair.shape.count == 3 ? start.z * scale : 0, y: start.y * scale, x: start.x * scale)
+        for (values, channels, tensor, shape, size, corner) in [
+            (pair.input, pair.inChannels, tensors.x, image, Size3(patch), start),
+            (pair.target, pair.outChannels, tensors.y, Size3(pair.targetShape), Size3(targetPatch), scaledStart),
+        ] {
             var block = [Float](repeating: 0, count: channels * size.count)
             values.withUnsafeBufferPointer { source in
                 for c in 0..<channels {
                     for z in 0..<size.z {
                         for y in 0..<size.y {
-                            let from = ((c * image.z + start.z + z) * image.y + start.y + y) * image.x + start.x
+                            let from = ((c * shape.z + corner.z + z) * shape.y + corner.y + y) * shape.x + corner.x
                             let to = ((c * size.z + z) * size.y + y) * size.x
                             for x in 0..<size.x { block[to + x] = source[from + x] }
                         }
@@ -106,12 +116,13 @@ public struct PatchSampler: BatchSource {
         }
     }
 
-    /// Origins whose patch centre passes the foreground filter on the target (first channel).
-    static func foregroundOrigins(_ pair: ImagePair, patch: [Int], threshold: Double) -> [Int32] {
-        let target = Array(pair.target[0 ..< pair.pixelCount])
+    /// Input origins whose patch centre passes the foreground filter on the target (first
+    /// channel, `scale` times finer).
+    static func foregroundOrigins(_ pair: ImagePair, patch: [Int], scale: Int, threshold: Double) -> [Int32] {
+        let target = Array(pair.target[0 ..< pair.targetPixelCount])
         let level = Float(threshold * Percentile.values(target, [99.9])[0])
-        let filtered = SlidingMaximum.filter(target, shape: pair.shape, sizes: patch.map { Swift.max(1, $0 / 2) })
-        let shape = pair.shape, strides = Volume.strides(of: shape)
+        let filtered = SlidingMaximum.filter(target, shape: pair.targetShape, sizes: patch.map { Swift.max(1, $0 * scale / 2) })
+        let shape = pair.shape, strides = Volume.strides(of: shape), targetStrides = Volume.strides(of: pair.targetShape)
         var result: [Int32] = []
         let limits = zip(shape, patch).map { $0 - $1 + 1 }
         var index = [Int](repeating: 0, count: shape.count)
@@ -119,7 +130,7 @@ public struct PatchSampler: BatchSource {
             var origin = 0, centre = 0
             for axis in 0..<shape.count {
                 origin += index[axis] * strides[axis]
-                centre += (index[axis] + patch[axis] / 2) * strides[axis]
+                centre += (index[axis] + patch[axis] / 2) * scale * targetStrides[axis]
             }
             if filtered[centre] > level { result.append(Int32(origin)) }
             for axis in stride(from: shape.count - 1, through: 0, by: -1) {
@@ -178,7 +189,7 @@ public enum Patches {
     public static func draw(from data: TrainingData, patch: [Int], count: Int, foregroundThreshold: Double,
                             stream: RandomStream) throws -> (x: Tensor, y: Tensor) {
         let sampler = try PatchSampler(data: data, patch: patch, augment: false, foregroundThreshold: foregroundThreshold)
-        let tensors = (x: Tensor(shape: [count, data.inChannels] + patch), y: Tensor(shape: [count, data.outChannels] + patch))
+        let tensors = (x: Tensor(shape: [count, data.inChannels] + patch), y: Tensor(shape: [count, data.outChannels] + sampler.targetPatch))
         sampler.batch(step: 0, size: count, stream: stream, into: tensors)
         return tensors
     }

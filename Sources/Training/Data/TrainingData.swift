@@ -7,22 +7,34 @@ public struct ImagePair: Sendable {
     /// (channels, [z,] y, x) samples of input and target.
     public var input: [Float]
     public var target: [Float]
-    /// Image axes, (y, x) or (z, y, x).
+    /// The input's axes, (y, x) or (z, y, x).
     public var shape: [Int]
+    /// The target's axes: `shape`, or a whole multiple of it along every axis for
+    /// super-resolution pairs (the target on a finer grid).
+    public var targetShape: [Int]
     public var inChannels: Int
     public var outChannels: Int
     /// Where it came from, for messages.
     public var name: String
 
     public var pixelCount: Int { shape.reduce(1, *) }
+    public var targetPixelCount: Int { targetShape.reduce(1, *) }
 
-    public init(input: [Float], target: [Float], shape: [Int], inChannels: Int, outChannels: Int, name: String) {
+    public init(input: [Float], target: [Float], shape: [Int], targetShape: [Int]? = nil, inChannels: Int, outChannels: Int, name: String) {
         self.input = input
         self.target = target
         self.shape = shape
+        self.targetShape = targetShape ?? shape
         self.inChannels = inChannels
         self.outChannels = outChannels
         self.name = name
+    }
+
+    /// How many times finer the target's grid is, the same along every axis; nil when the
+    /// target's shape is not one whole multiple of the input's.
+    public var scale: Int? {
+        let factor = targetShape[targetShape.count - 1] / Swift.max(1, shape[shape.count - 1])
+        return factor >= 1 && zip(shape, targetShape).allSatisfy({ $0 * factor == $1 }) ? factor : nil
     }
 }
 
@@ -43,6 +55,21 @@ public struct TrainingData: Sendable {
     public var dimensions: Int { pairs[0].shape.count }
     public var inChannels: Int { pairs[0].inChannels }
     public var outChannels: Int { pairs[0].outChannels }
+    /// How many times finer the targets' grid is than the inputs' (1: the same grid); checked
+    /// when the data is read (`checkScale`).
+    public var scale: Int { pairs[0].scale ?? 1 }
+
+    /// Every pair's target is the same whole multiple of its input along every axis.
+    func checkScale() throws {
+        for pair in pairs {
+            guard let scale = pair.scale else {
+                throw TrainingError.data(pair.name, "target \(pair.targetShape) is not a whole multiple of the input \(pair.shape) along every axis")
+            }
+            guard scale == self.scale else {
+                throw TrainingError.data(pair.name, "target is \(scale)× the input, others \(self.scale)×")
+            }
+        }
+    }
 
     /// FNV-1a 64 over every pair's shape and samples (as loaded, before normalisation), in hex.
     public var hash: String {
@@ -57,6 +84,7 @@ public struct TrainingData: Sendable {
         }
         for pair in pairs {
             mix(pair.shape)
+            if pair.targetShape != pair.shape { mix(pair.targetShape) }
             mix(pair.input)
             mix(pair.target)
         }
@@ -109,6 +137,9 @@ public struct TrainingDataSet: Sendable {
             let validationFolder = path + "/val"
             if FileManager.default.fileExists(atPath: validationFolder) {
                 let validation = try readPairFolder(validationFolder, source: source, normalization: normalization)
+                guard validation.scale == train.scale else {
+                    throw TrainingError.data(validationFolder, "targets are \(validation.scale)× the inputs, in train/ \(train.scale)×")
+                }
                 return TrainingDataSet(train: train, validation: validation, notes: ["validation: \(validationFolder)"])
             }
             return try heldOut(train)
@@ -136,15 +167,17 @@ public struct TrainingDataSet: Sendable {
             throw TrainingError.data(path, "\(error)")
         }
         let samples = file.x.shape[0], inChannels = file.x.shape[1], outChannels = file.y.shape[1]
-        let shape = Array(file.x.shape[2...])
-        let pixels = shape.reduce(1, *)
+        let shape = Array(file.x.shape[2...]), targetShape = Array(file.y.shape[2...])
+        let pixels = shape.reduce(1, *), targetPixels = targetShape.reduce(1, *)
         guard samples > 0, pixels > 0 else { throw TrainingError.data(path, "holds no samples") }
         let pairs = (0..<samples).map { s in
             ImagePair(input: Array(file.x.values[s * inChannels * pixels ..< (s + 1) * inChannels * pixels]),
-                      target: Array(file.y.values[s * outChannels * pixels ..< (s + 1) * outChannels * pixels]),
-                      shape: shape, inChannels: inChannels, outChannels: outChannels, name: "\(path)[\(s)]")
+                      target: Array(file.y.values[s * outChannels * targetPixels ..< (s + 1) * outChannels * targetPixels]),
+                      shape: shape, targetShape: targetShape, inChannels: inChannels, outChannels: outChannels, name: "\(path)[\(s)]")
         }
-        return TrainingData(pairs: pairs, wholeImages: false, description: "\(path) (\(samples) samples \(file.axes))")
+        let data = TrainingData(pairs: pairs, wholeImages: false, description: "\(path) (\(samples) samples \(file.axes))")
+        try data.checkScale()
+        return data
     }
 
     /// `folder/GT/<name>.tif` with `folder/<source>/<name>.tif`, or `folder/<source>.npz`.
@@ -190,15 +223,17 @@ public struct TrainingDataSet: Sendable {
             let targetPath = folder + "/GT/" + name, inputPath = folder + "/" + chosen + "/" + name
             guard manager.fileExists(atPath: targetPath) else { throw TrainingError.data(inputPath, "has no ground truth \(targetPath)") }
             let input = try ImageFile.read(inputPath).volume(), target = try ImageFile.read(targetPath).volume()
-            guard input.shape == target.shape else {
-                throw TrainingError.data(inputPath, "shape \(input.shape) differs from its ground truth's \(target.shape)")
+            guard input.shape.count == target.shape.count else {
+                throw TrainingError.data(inputPath, "shape \(input.shape) has other axes than its ground truth's \(target.shape)")
             }
             pairs.append(ImagePair(input: normalization.apply(input.data, range: normalization.range(of: input.data)),
                                    target: normalization.apply(target.data, range: normalization.range(of: target.data)),
-                                   shape: input.shape, inChannels: 1, outChannels: 1, name: inputPath))
+                                   shape: input.shape, targetShape: target.shape, inChannels: 1, outChannels: 1, name: inputPath))
         }
         guard !pairs.isEmpty else { throw TrainingError.data(folder + "/" + chosen, "holds no TIFF images") }
         guard Set(pairs.map(\.shape.count)).count == 1 else { throw TrainingError.data(folder, "mixes 2-D images and 3-D stacks") }
-        return TrainingData(pairs: pairs, wholeImages: true, description: "\(folder)/GT ↔ \(chosen) (\(pairs.count) images)")
+        let data = TrainingData(pairs: pairs, wholeImages: true, description: "\(folder)/GT ↔ \(chosen) (\(pairs.count) images)")
+        try data.checkScale()
+        return data
     }
 }

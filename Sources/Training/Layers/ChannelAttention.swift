@@ -12,6 +12,9 @@ import Foundation
 /// (out, in, 1, 1[, 1]) so Keras and ONNX weights map one to one). Backward, with P pixels:
 /// ∂s_c = Σ ∂y_c·x_c, ∂a₂ = ∂s·s(1 − s), ∂z = W₂ᵀ∂a₂, ∂a₁ = ∂z·[z > 0], ∂p = W₁ᵀ∂a₁,
 /// ∂x_c = ∂y_c·s_c + ∂p_c / P.
+///
+/// DFCAN pools another tensor d, the descriptor (features of x's spectrum), instead of x:
+/// p_c = mean of d_c, and ∂d_c = ∂p_c / P is kept in `descriptorGradient`.
 public final class ChannelAttention: Layer {
     public let channels: Int
     public let reducedChannels: Int
@@ -21,8 +24,11 @@ public final class ChannelAttention: Layer {
     public let exciteWeight: Parameter, exciteBias: Parameter
 
     private var input: Tensor?
+    private var descriptor: Tensor?
     private var output: Tensor?
     private var inputGradient: Tensor?
+    /// ∂L/∂d after `backward` when the descriptor was not the input.
+    public private(set) var descriptorGradient: Tensor?
     /// Per sample: pooled means p (C), hidden z (C/r), weights s (C).
     private var pooled: [Float] = [], hidden: [Float] = [], weights: [Float] = []
 
@@ -47,17 +53,22 @@ public final class ChannelAttention: Layer {
 
     public var parameters: [Parameter] { [squeezeWeight, squeezeBias, exciteWeight, exciteBias] }
 
-    public func forward(_ x: Tensor, _ compute: Compute) -> Tensor {
-        precondition(x.channels == channels, "ChannelAttention: input \(x.shape) does not have \(channels) channels")
+    public func forward(_ x: Tensor, _ compute: Compute) -> Tensor { forward(x, descriptor: x, compute) }
+
+    /// y = s ⊙ x with s from the channel means of `d` (same batch and channels as x).
+    public func forward(_ x: Tensor, descriptor d: Tensor, _ compute: Compute) -> Tensor {
+        precondition(x.channels == channels && d.channels == channels && d.batch == x.batch,
+                     "ChannelAttention: input \(x.shape) or descriptor \(d.shape) does not have \(channels) channels")
         input = x
+        descriptor = d
         let y = Tensor.reusing(output, shape: x.shape)
         output = y
-        let n = x.batch, c = channels, r = reducedChannels, plane = x.spatialCount
+        let n = x.batch, c = channels, r = reducedChannels, plane = x.spatialCount, descriptorPlane = d.spatialCount
         pooled = [Float](repeating: 0, count: n * c)
         pooled.withUnsafeMutableBufferPointer { pooled in
             nonisolated(unsafe) let pooled = pooled
             compute.parallel(n * c) { item, _ in
-                pooled[item] = SIMDSum.sum(x.pointer + item * plane, count: plane) / Float(plane)
+                pooled[item] = SIMDSum.sum(d.pointer + item * descriptorPlane, count: descriptorPlane) / Float(descriptorPlane)
             }
         }
         hidden = [Float](repeating: 0, count: n * r)
@@ -85,8 +96,9 @@ public final class ChannelAttention: Layer {
     }
 
     public func backward(_ dy: Tensor, _ compute: Compute) -> Tensor {
-        guard let x = input else { preconditionFailure("ChannelAttention.backward before forward") }
-        let n = x.batch, c = channels, r = reducedChannels, plane = x.spatialCount
+        guard let x = input, let d = descriptor else { preconditionFailure("ChannelAttention.backward before forward") }
+        let n = x.batch, c = channels, r = reducedChannels, plane = x.spatialCount, descriptorPlane = d.spatialCount
+        let separate = d !== x
         var weightGradient = [Float](repeating: 0, count: n * c)
         weightGradient.withUnsafeMutableBufferPointer { ds in
             nonisolated(unsafe) let ds = ds
@@ -130,9 +142,16 @@ public final class ChannelAttention: Layer {
                 nonisolated(unsafe) let (weights, poolGradient) = (weights, poolGradient)
                 compute.parallel(n * c) { item, _ in
                     let gradient = dy.pointer + item * plane, target = dx.pointer + item * plane
-                    let s = weights[item], shift = poolGradient[item] / Float(plane)
+                    let s = weights[item], shift = separate ? 0 : poolGradient[item] / Float(plane)
                     for p in 0..<plane { target[p] = gradient[p] * s + shift }
                 }
+            }
+        }
+        if separate {
+            let dd = Tensor.reusing(descriptorGradient, shape: d.shape)
+            descriptorGradient = dd
+            for item in 0..<(n * c) {
+                (dd.pointer + item * descriptorPlane).update(repeating: poolGradient[item] / Float(descriptorPlane), count: descriptorPlane)
             }
         }
         return dx

@@ -1,9 +1,10 @@
 import FluoCore
 
-/// Applies a CARE model to whole images as CSBDeep's `CARE.predict` does: percentile
+/// Applies a model to whole images as CSBDeep's `CARE.predict` does: percentile
 /// normalisation of the input (the model's percentiles, per channel), padding to a multiple
 /// of 2^depth (reflection at the far end of each axis), the network over tiles, and the
-/// output mapped back with the input's percentiles.
+/// output mapped back with the input's percentiles. A super-resolution model's output is on a
+/// grid `scale` times finer, with the pixel size divided by `scale`.
 ///
 /// Tiling: the padded image is cut into `tiles` pieces per axis along block (2^depth)
 /// boundaries; each tile is predicted with `overlap` extra pixels on every side (at least the
@@ -49,17 +50,20 @@ public struct Predictor {
         }
         let margin = ((overlap ?? architecture.receptiveFieldRadius) + block - 1) / block * block
         let (mean, scale) = predictTiled(input, tiles: tiles, margin: margin)
-        let spacing = channels[0].spacingUm
+        // Super-resolution models predict on a grid `factor` times finer.
+        let factor = architecture.scale
+        let outputShape = shape.map { $0 * factor }, outputPadded = padded.map { $0 * factor }
+        let spacing = channels[0].spacingUm.map { $0 / Double(factor) }
         // Outputs return to the input's units when channels correspond (CSBDeep: n_in == n_out).
         let denormalize = !normalizedOutput && architecture.inChannels == architecture.outChannels
         func volumes(_ tensor: Tensor, scaleOnly: Bool) -> [Volume] {
             (0..<tensor.channels).map { c in
                 let range = denormalize ? ranges[c] : (low: Float(0), high: Float(1))
                 let width = range.high - range.low
-                let plane = padded.reduce(1, *)
-                var values = Predictor.crop(UnsafeBufferPointer(start: tensor.pointer + c * plane, count: plane), padded: padded, to: shape)
+                let plane = outputPadded.reduce(1, *)
+                var values = Predictor.crop(UnsafeBufferPointer(start: tensor.pointer + c * plane, count: plane), padded: outputPadded, to: outputShape)
                 for i in values.indices { values[i] = scaleOnly ? values[i] * width : values[i] * width + range.low }
-                return Volume(shape: shape, spacingUm: spacing, data: values)
+                return Volume(shape: outputShape, spacingUm: spacing, data: values)
             }
         }
         return (volumes(mean, scaleOnly: false), scale.map { volumes($0, scaleOnly: true) })
@@ -76,13 +80,15 @@ public struct Predictor {
         return tiles
     }
 
-    /// The network over tiles of the padded (1, C, …) input; outputs have the padded shape.
+    /// The network over tiles of the padded (1, C, …) input; outputs have the padded shape
+    /// (times the model's scale).
     func predictTiled(_ input: Tensor, tiles: [Int], margin: Int) -> (mean: Tensor, scale: Tensor?) {
         let architecture = model.configuration.architecture
-        let padded = input.spatialShape, block = architecture.blockSize
+        let padded = input.spatialShape, block = architecture.blockSize, factor = architecture.scale
         let compute = Compute(threads: threads, training: false)
-        let mean = Tensor(shape: [1, architecture.outChannels] + padded)
-        let scale = architecture.probabilistic ? Tensor(shape: [1, architecture.outChannels] + padded) : nil
+        let outputPadded = padded.map { $0 * factor }
+        let mean = Tensor(shape: [1, architecture.outChannels] + outputPadded)
+        let scale = architecture.probabilistic ? Tensor(shape: [1, architecture.outChannels] + outputPadded) : nil
         // Per axis: the kept region of each tile and its window with the margin.
         let pieces: [[(keep: Range<Int>, window: Range<Int>)]] = zip(padded, tiles).map { length, count in
             let blocks = length / block
@@ -100,12 +106,14 @@ public struct Predictor {
             Predictor.copyRegion(from: input, shape: padded, region: window, to: tile, tileShape: window.map(\.count), toOrigin: window.map { _ in 0 },
                                  count: window.map(\.count))
             let (tileMean, tileScale) = model.network.forward(tile, compute)
-            let keepInTile = zip(piece.map(\.keep), window).map { $0.lowerBound - $1.lowerBound }
-            Predictor.copyRegion(from: tileMean, shape: window.map(\.count), region: zip(keepInTile, piece).map { $0 ..< $0 + $1.keep.count },
-                                 to: mean, tileShape: padded, toOrigin: piece.map(\.keep.lowerBound), count: piece.map(\.keep.count))
+            // The kept region in the output tile and in the output, on the output's grid.
+            let keepInTile = zip(piece.map(\.keep), window).map { ($0.lowerBound - $1.lowerBound) * factor }
+            let region = zip(keepInTile, piece).map { $0 ..< $0 + $1.keep.count * factor }
+            let origin = piece.map { $0.keep.lowerBound * factor }, count = piece.map { $0.keep.count * factor }
+            let tileShape = window.map { $0.count * factor }
+            Predictor.copyRegion(from: tileMean, shape: tileShape, region: region, to: mean, tileShape: outputPadded, toOrigin: origin, count: count)
             if let scale, let tileScale {
-                Predictor.copyRegion(from: tileScale, shape: window.map(\.count), region: zip(keepInTile, piece).map { $0 ..< $0 + $1.keep.count },
-                                     to: scale, tileShape: padded, toOrigin: piece.map(\.keep.lowerBound), count: piece.map(\.keep.count))
+                Predictor.copyRegion(from: tileScale, shape: tileShape, region: region, to: scale, tileShape: outputPadded, toOrigin: origin, count: count)
             }
         } while Predictor.advance(&index, limits: pieces.map(\.count))
         return (mean, scale)

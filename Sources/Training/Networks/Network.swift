@@ -12,8 +12,9 @@ public protocol Network: AnyObject {
     func backward(mean dMean: Tensor, scale dScale: Tensor?, _ compute: Compute)
     /// Every array saved with the model, in a fixed order (trainable and moving averages).
     var parameters: [Parameter] { get }
-    /// The network at inference as an ONNX graph: input `input`, outputs `mean` (and `scale`).
-    func onnxGraph(name: String) -> ONNXGraph
+    /// The network at inference as an ONNX graph: input `input`, outputs `mean` (and `scale`);
+    /// throws for an architecture without one.
+    func onnxGraph(name: String) throws -> ONNXGraph
     /// Multiply-adds of one forward pass per input pixel as direct convolutions compute them
     /// (for FLOP counts comparable between implementations).
     var multiplyAddsPerPixel: Double { get }
@@ -38,6 +39,8 @@ public protocol NetworkConfiguration: Codable, Equatable, Sendable {
     var probabilistic: Bool { get }
     /// Image sizes must be multiples of this along every axis.
     var blockSize: Int { get }
+    /// The output grid is this many times finer than the input's along y and x (1: same size).
+    var scale: Int { get }
     /// How far (in pixels) an output pixel sees into the input through its convolutions: the
     /// overlap of prediction tiles.
     var receptiveFieldRadius: Int { get }
@@ -49,6 +52,10 @@ public protocol NetworkConfiguration: Codable, Equatable, Sendable {
     var summary: String { get }
     /// The network with freshly initialised weights drawn from `random`.
     func makeNetwork(random: RandomStream) -> any Network
+}
+
+extension NetworkConfiguration {
+    public var scale: Int { 1 }
 }
 
 /// Limits that keep a model folder from another tool, or a damaged one, from asking for more

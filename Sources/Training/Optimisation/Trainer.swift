@@ -76,7 +76,8 @@ public final class Trainer {
     public func run(progress: (Progress) -> Void = { _ in }, epochDone: (EpochRecord) throws -> Void = { _ in }) throws -> TrainingState {
         let options = state.options
         let batch = (x: Tensor(shape: [options.batchSize, model.configuration.architecture.inChannels] + model.configuration.patch),
-                     y: Tensor(shape: [options.batchSize, model.configuration.architecture.outChannels] + model.configuration.patch))
+                     y: Tensor(shape: [options.batchSize, model.configuration.architecture.outChannels]
+                               + model.configuration.patch.map { $0 * model.configuration.architecture.scale }))
         let data = RandomStream(seed: options.seed).substream("data")
         let clock = ContinuousClock()
         var epochStart = clock.now, epochLossSum = 0.0, epochSteps = 0

@@ -49,10 +49,10 @@ public enum ExportRun {
             return data
         }
 
-        log("export: running the model on the \(test[0].shape.map(String.init).joined(separator: "×")) test input")
-        let prediction = try Predictor(model: model, threads: request.threads).predict(test, normalizedOutput: true)
         let name = request.name ?? "FluoSynth \(architecture.kind.displayName) \(architecture.dimensions)-D (\(URL(fileURLWithPath: request.modelDirectory).lastPathComponent))"
         let onnx = try model.network.onnxGraph(name: name).serialized(producer: ToolInfo.name, version: ToolInfo.version)
+        log("export: running the model on the \(test[0].shape.map(String.init).joined(separator: "×")) test input")
+        let prediction = try Predictor(model: model, threads: request.threads).predict(test, normalizedOutput: true)
 
         var files: [(name: String, data: Data)] = [
             ("weights.onnx", onnx),
@@ -155,6 +155,9 @@ public enum ExportRun {
         case .rcan:
             [.init(text: "Chen et al., Three-dimensional residual channel attention networks denoise and sharpen fluorescence microscopy image volumes. Nature Methods 18, 678–687 (2021)",
                    doi: "10.1038/s41592-021-01155-x")]
+        case .dfcan:
+            [.init(text: "Qiao et al., Evaluation and development of deep neural networks for image super-resolution in optical microscopy. Nature Methods 18, 194–202 (2021)",
+                   doi: "10.1038/s41592-020-01048-5")]
         }
     }
 

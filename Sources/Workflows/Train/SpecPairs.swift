@@ -44,16 +44,17 @@ struct SpecPairs: Sendable {
     func pair(_ index: Int) throws -> ImagePair {
         let sample = try renderer.render(index)
         let input = sample.inputs.first { $0.condition == condition }!.channels[0], target = sample.groundTruth[0]
-        guard input.shape == target.shape else {
-            throw WorkflowError.mismatch("\(spec.document.file): condition '\(condition)' records \(input.shape) images of a \(target.shape) "
-                + "target; set output.input_on_ground_truth_grid: true (or target: {grid: input}) to train on them")
-        }
         let dtype = spec.template.output.dtype
         func prepared(_ volume: Volume) -> [Float] {
             let stored = volume.data.map(dtype.stored)
             return normalization.apply(stored, range: normalization.range(of: stored))
         }
-        return ImagePair(input: prepared(input), target: prepared(target), shape: target.shape, inChannels: 1, outChannels: 1,
-                         name: "\(spec.document.file) sample \(index)")
+        let pair = ImagePair(input: prepared(input), target: prepared(target), shape: input.shape, targetShape: target.shape,
+                             inChannels: 1, outChannels: 1, name: "\(spec.document.file) sample \(index)")
+        guard pair.scale != nil else {
+            throw WorkflowError.mismatch("\(spec.document.file): condition '\(condition)' records \(input.shape) images of a \(target.shape) "
+                + "target, not a whole multiple along every axis; set output.input_on_ground_truth_grid: true (or target: {grid: input}) to train on them")
+        }
+        return pair
     }
 }

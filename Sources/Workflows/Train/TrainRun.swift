@@ -14,20 +14,20 @@ public struct TrainRequest: Sendable {
     public var batchSize: Int = 16
     /// Patch size per image axis; default 128² in 2-D, 16×64×64 in 3-D (CSBDeep's examples).
     public var patch: [Int]?
-    /// The network: CARE's U-Net or RCAN.
+    /// The network: CARE's U-Net, RCAN or DFCAN.
     public var architecture: Architecture.Kind = .care
     /// U-Net: poolings.
     public var depth: Int = 2
-    /// U-Net: filters of the first level; RCAN: channels (32 both).
-    public var filters: Int = 32
+    /// U-Net: filters of the first level; RCAN, DFCAN: channels (default 32, 32, 64).
+    public var filters: Int?
     /// Default 5 for 2-D U-Nets, else 3.
     public var kernel: Int?
-    /// RCAN: residual groups, channel-attention blocks per group, channel reduction.
-    public var groups: Int = 5
-    public var blocks: Int = 3
-    public var reduction: Int = 8
+    /// RCAN, DFCAN: residual groups (5, 4), attention blocks per group (3, 4), channel reduction (8, 16).
+    public var groups: Int?
+    public var blocks: Int?
+    public var reduction: Int?
     public var loss: LossKind = .mae
-    /// Default 4·10⁻⁴ (CSBDeep) for the U-Net, 10⁻⁴ (3D-RCAN) for RCAN.
+    /// Default: the architecture's (`Architecture.Kind.defaultLearningRate`).
     public var learningRate: Double?
     public var seed: UInt64 = 0
     public var resume = false
@@ -55,9 +55,7 @@ public enum TrainRun {
     public static func run(_ request: TrainRequest, log: (String) -> Void) throws {
         log("OpenBLAS core: \(OpenBLASRuntime.coreName)\(OpenBLASRuntime.coreAdvice.map { " (\($0))" } ?? ""); threads: \(request.threads)")
         let store = ModelStore(directory: request.modelDirectory)
-        // 3D-RCAN normalises raw and ground truth to their 2nd/99.9th percentiles, CSBDeep to 1st/99.8th.
-        let normalization = request.resume ? try store.loadConfiguration().normalization
-            : request.architecture == .rcan ? PercentileNormalization(low: 2, high: 99.9) : PercentileNormalization()
+        let normalization = request.resume ? try store.loadConfiguration().normalization : request.architecture.defaultNormalization
         let data = try TrainingSource.open(request, normalization: normalization)
         log("training data: \(data.description)")
         for note in data.notes { log(note) }
@@ -74,7 +72,8 @@ public enum TrainRun {
             log("resuming at step \(checkpoint.state.step) of \(checkpoint.state.options.totalSteps)")
         } else {
             let architecture = try TrainRun.architecture(request, dimensions: data.validation.dimensions,
-                                                         inChannels: data.validation.inChannels, outChannels: data.validation.outChannels)
+                                                         inChannels: data.validation.inChannels, outChannels: data.validation.outChannels,
+                                                         scale: data.validation.scale)
             let patch = try resolvedPatch(request.patch, shapes: data.shapes, blockSize: architecture.blockSize)
             model = RestorationModel(architecture: architecture, normalization: normalization, loss: request.loss, patch: patch,
                                      trainingData: .init(description: data.description, hash: data.hash,
@@ -89,7 +88,7 @@ public enum TrainRun {
         log("model: \(c.architecture.summary), \(model.network.parameterCount) parameters, loss \(c.loss.rawValue), patch \(c.patch.map(String.init).joined(separator: "×"))")
         let steps = request.steps ?? request.epochs * request.stepsPerEpoch
         let options = TrainingOptions(totalSteps: steps, stepsPerEpoch: Swift.min(request.stepsPerEpoch, steps), batchSize: request.batchSize,
-                                      learningRate: request.learningRate ?? (c.architecture.kind == .rcan ? 1e-4 : 4e-4), seed: request.seed, augment: request.augment,
+                                      learningRate: request.learningRate ?? c.architecture.kind.defaultLearningRate, seed: request.seed, augment: request.augment,
                                       foregroundThreshold: request.foregroundThreshold, earlyStoppingPatience: request.earlyStoppingPatience)
         let trainer = try Trainer(model: model, batches: data.batches(c.patch, options), validation: data.validation, options: options,
                                   store: store, threads: request.threads, resume: resume)
@@ -119,21 +118,32 @@ public enum TrainRun {
         log("wrote \(request.modelDirectory): config.json, weights_best.bin, weights_last.bin, checkpoint.bin, training.csv, training.svg")
     }
 
-    /// The network `request` asks for, for data of `dimensions` with these channels.
-    static func architecture(_ request: TrainRequest, dimensions: Int, inChannels: Int, outChannels: Int) throws -> Architecture {
+    /// The network `request` asks for, for data of `dimensions` with these channels whose
+    /// targets are `scale` times finer than the inputs.
+    static func architecture(_ request: TrainRequest, dimensions: Int, inChannels: Int, outChannels: Int, scale: Int) throws -> Architecture {
         let architecture: Architecture
+        let name = request.architecture.displayName
+        if request.architecture != .care {
+            guard !request.loss.isProbabilistic else { throw TrainingError.options("--loss \(request.loss.rawValue) needs a scale output, which only --arch care has") }
+            guard !request.batchNorm, request.dropout == 0 else { throw TrainingError.options("--batch-norm and --dropout are U-Net options; \(name) has neither") }
+        }
+        if request.architecture != .dfcan && scale != 1 {
+            throw TrainingError.options("the targets are on a \(scale)× finer grid than the inputs (super-resolution pairs); --arch \(request.architecture.rawValue) restores at the input's size, --arch dfcan upsamples")
+        }
         switch request.architecture {
         case .care:
             architecture = .care(UNetConfiguration(dimensions: dimensions, inChannels: inChannels, outChannels: outChannels,
-                                                   depth: request.depth, firstFilters: request.filters, kernelSize: request.kernel,
+                                                   depth: request.depth, firstFilters: request.filters ?? 32, kernelSize: request.kernel,
                                                    probabilistic: request.loss.isProbabilistic, batchNorm: request.batchNorm,
                                                    dropout: request.dropout))
         case .rcan:
-            guard !request.loss.isProbabilistic else { throw TrainingError.options("--loss \(request.loss.rawValue) needs a scale output, which only --arch care has") }
-            guard !request.batchNorm, request.dropout == 0 else { throw TrainingError.options("--batch-norm and --dropout are U-Net options; RCAN has neither") }
             architecture = .rcan(RCANConfiguration(dimensions: dimensions, inChannels: inChannels, outChannels: outChannels,
-                                                   channels: request.filters, residualGroups: request.groups, residualBlocks: request.blocks,
-                                                   channelReduction: request.reduction, kernelSize: request.kernel ?? 3))
+                                                   channels: request.filters ?? 32, residualGroups: request.groups ?? 5, residualBlocks: request.blocks ?? 3,
+                                                   channelReduction: request.reduction ?? 8, kernelSize: request.kernel ?? 3))
+        case .dfcan:
+            architecture = .dfcan(DFCANConfiguration(dimensions: dimensions, inChannels: inChannels, outChannels: outChannels,
+                                                     channels: request.filters ?? 64, residualGroups: request.groups ?? 4, residualBlocks: request.blocks ?? 4,
+                                                     channelReduction: request.reduction ?? 16, kernelSize: request.kernel ?? 3, scale: scale))
         }
         guard architecture.problems.isEmpty else { throw TrainingError.options(architecture.problems.joined(separator: "; ")) }
         return architecture

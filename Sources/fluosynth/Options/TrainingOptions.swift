@@ -19,31 +19,31 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Patch size: one value for every axis or z,y,x / y,x (default 128 in 2-D, 16,64,64 in 3-D).")
     var patch: String?
 
-    @Option(help: "Network: care (CARE's residual U-Net) or rcan (3D-RCAN's residual channel-attention network).")
+    @Option(help: "Network: care (CARE's residual U-Net), rcan (3D-RCAN's residual channel-attention network) or dfcan (DL-SR's Fourier channel-attention network, 2-D, upsamples super-resolution pairs).")
     var arch: Architecture.Kind = .care
 
     @Option(help: "U-Net depth (poolings).")
     var depth: Int = 2
 
-    @Option(help: "U-Net: filters of the first level (doubling per level); RCAN: channels.")
-    var filters: Int = 32
+    @Option(help: "U-Net: filters of the first level (doubling per level); RCAN, DFCAN: channels (default 32, 32, 64).")
+    var filters: Int?
 
     @Option(help: "Kernel size (default 5 for 2-D U-Nets, else 3).")
     var kernel: Int?
 
-    @Option(help: "RCAN: residual groups.")
-    var groups: Int = 5
+    @Option(help: "RCAN, DFCAN: residual groups (default 5, 4).")
+    var groups: Int?
 
-    @Option(help: "RCAN: channel-attention blocks per residual group.")
-    var blocks: Int = 3
+    @Option(help: "RCAN, DFCAN: attention blocks per residual group (default 3, 4).")
+    var blocks: Int?
 
-    @Option(help: "RCAN: channel reduction of the attention's squeeze.")
-    var reduction: Int = 8
+    @Option(help: "RCAN, DFCAN: channel reduction of the attention's squeeze (default 8, 16).")
+    var reduction: Int?
 
     @Option(help: "Loss: mae, mse or laplace (probabilistic: also predicts a scale per pixel).")
     var loss: LossKind = .mae
 
-    @Option(help: "Adam learning rate (default 4e-4 for care, 1e-4 for rcan).")
+    @Option(help: "Adam learning rate (default 4e-4 for care, 1e-4 for rcan and dfcan).")
     var lr: Double?
 
     @Option(help: "Random seed (initial weights, patches, augmentation).")
