@@ -1,15 +1,17 @@
 import Foundation
+import Metrics
 import Testing
 @testable import Training
 
 @Suite struct LossGradientTests {
-    /// Values of the three losses on a hand-computed example, and their gradients against
-    /// finite differences.
+    /// Values of the losses on a hand-computed example (SSIM from the Metrics target's
+    /// implementation, scikit-image's), and their gradients against finite differences.
     @Test(arguments: LossKind.allCases)
     func lossGradient(kind: LossKind) {
         let compute = Compute(threads: 2)
-        let shape = [2, 1, 4, 5]
-        let count = 40
+        // SSIM's window needs 11 pixels along each axis.
+        let shape = kind == .mseSSIM ? [2, 1, 12, 13] : [2, 1, 4, 5]
+        let count = shape.reduce(1, *)
         let target = GradientCheck.values(count, seed: 20)
         // Residuals at least 0.05 away from 0 (|r| has a kink there).
         let offsets = GradientCheck.spacedValues(count, seed: 21)
@@ -26,11 +28,18 @@ import Testing
             let r = Double(mean[i] - target[i])
             switch kind {
             case .mae: expected += abs(r)
-            case .mse: expected += r * r
+            case .mse, .mseSSIM: expected += r * r
             case .laplace: expected += abs(r) / Double(scale![i]) + log(Double(scale![i])) + log(2.0)
             }
         }
         expected /= Double(count)
+        if kind == .mseSSIM {
+            let plane = 12 * 13
+            let ssim = (0..<2).map { n in
+                ImageMetrics.ssim(Array(target[n * plane ..< (n + 1) * plane]), Array(mean[n * plane ..< (n + 1) * plane]), shape: [12, 13], dataRange: 1)
+            }
+            expected += 0.1 * (1 - ssim.reduce(0, +) / 2)
+        }
         #expect(abs(value(mean, scale) - expected) < 1e-6 * max(1, abs(expected)))
 
         let result = loss.evaluate(mean: Tensor(shape: shape, values: mean), scale: scale.map { Tensor(shape: shape, values: $0) },

@@ -67,6 +67,9 @@ extension Architecture: Codable {
 }
 
 extension Architecture.Kind {
+    /// The papers' losses: MAE (CSBDeep, 3D-RCAN), MSE + 0.1·(1 − SSIM) (DL-SR).
+    public var defaultLoss: LossKind { self == .dfcan ? .mseSSIM : .mae }
+
     /// The papers' Adam learning rates: CSBDeep 4·10⁻⁴, 3D-RCAN and DL-SR 10⁻⁴.
     public var defaultLearningRate: Double { self == .care ? 4e-4 : 1e-4 }
 

@@ -6,8 +6,15 @@ import Foundation
 /// - MSE: (1/N) Σ (μ − y)²;  ∂μ = 2(μ − y)/N
 /// - Laplace negative log-likelihood, for probabilistic models with scale σ > 0:
 ///   (1/N) Σ |μ − y|/σ + log σ + log 2;  ∂μ = sign(μ − y)/(σN),  ∂σ = (1/σ − |μ − y|/σ²)/N
+/// - MSE + 0.1·(1 − SSIM), DL-SR's loss for DFCAN: SSIM (`StructuralSimilarity`) averaged over
+///   every 2-D plane (sample, channel, z). DL-SR also min–max normalises each batch first; here
+///   targets are normalised when the data is read.
 public enum LossKind: String, Codable, CaseIterable, Sendable {
     case mae, mse, laplace
+    case mseSSIM = "mse-ssim"
+
+    /// The weight of 1 − SSIM in `mseSSIM`.
+    static let ssimWeight = 0.1
 
     /// Whether the loss needs the scale output.
     public var isProbabilistic: Bool { self == .laplace }
@@ -44,7 +51,7 @@ public final class Loss {
                     case .mae:
                         total += Double(abs(r))
                         dMean.pointer[i] = r > 0 ? inverseCount : (r < 0 ? -inverseCount : 0)
-                    case .mse:
+                    case .mse, .mseSSIM:
                         total += Double(r * r)
                         dMean.pointer[i] = 2 * r * inverseCount
                     case .laplace:
@@ -57,6 +64,28 @@ public final class Loss {
                 sums[n] = total
             }
         }
-        return (sums.reduce(0, +) / Double(mean.count), dMean, dScale)
+        var value = sums.reduce(0, +) / Double(mean.count)
+        if kind == .mseSSIM { value += LossKind.ssimWeight * (1 - addStructuralSimilarity(mean, target, into: dMean, compute)) }
+        return (value, dMean, dScale)
+    }
+
+    /// The mean SSIM over every 2-D plane of `mean` against `target`; adds
+    /// −0.1·∂SSIM/∂mean to `gradient`.
+    private func addStructuralSimilarity(_ mean: Tensor, _ target: Tensor, into gradient: Tensor, _ compute: Compute) -> Double {
+        let height = mean.shape[mean.shape.count - 2], width = mean.shape[mean.shape.count - 1]
+        let plane = height * width, planes = mean.count / plane
+        let ssim = StructuralSimilarity(height: height, width: width)
+        var values = [Double](repeating: 0, count: planes)
+        let weight = LossKind.ssimWeight / Double(planes)
+        values.withUnsafeMutableBufferPointer { values in
+            nonisolated(unsafe) let values = values
+            compute.parallel(planes) { index, _ in
+                let offset = index * plane
+                let (value, planeGradient) = ssim.evaluate(mean.pointer + offset, target.pointer + offset)
+                values[index] = value
+                for i in 0..<plane { gradient.pointer[offset + i] -= Float(weight * planeGradient[i]) }
+            }
+        }
+        return values.reduce(0, +) / Double(planes)
     }
 }

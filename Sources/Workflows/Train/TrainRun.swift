@@ -26,7 +26,8 @@ public struct TrainRequest: Sendable {
     public var groups: Int?
     public var blocks: Int?
     public var reduction: Int?
-    public var loss: LossKind = .mae
+    /// Default: the architecture's (`Architecture.Kind.defaultLoss`).
+    public var loss: LossKind?
     /// Default: the architecture's (`Architecture.Kind.defaultLearningRate`).
     public var learningRate: Double?
     public var seed: UInt64 = 0
@@ -75,7 +76,7 @@ public enum TrainRun {
                                                          inChannels: data.validation.inChannels, outChannels: data.validation.outChannels,
                                                          scale: data.validation.scale)
             let patch = try resolvedPatch(request.patch, shapes: data.shapes, blockSize: architecture.blockSize)
-            model = RestorationModel(architecture: architecture, normalization: normalization, loss: request.loss, patch: patch,
+            model = RestorationModel(architecture: architecture, normalization: normalization, loss: request.loss ?? request.architecture.defaultLoss, patch: patch,
                                      trainingData: .init(description: data.description, hash: data.hash,
                                                          normalizedOnLoading: data.wholeImages, pairs: data.pairs),
                                      seed: request.seed, createdBy: "\(ToolInfo.name) \(ToolInfo.version)")
@@ -124,7 +125,7 @@ public enum TrainRun {
         let architecture: Architecture
         let name = request.architecture.displayName
         if request.architecture != .care {
-            guard !request.loss.isProbabilistic else { throw TrainingError.options("--loss \(request.loss.rawValue) needs a scale output, which only --arch care has") }
+            if let loss = request.loss, loss.isProbabilistic { throw TrainingError.options("--loss \(loss.rawValue) needs a scale output, which only --arch care has") }
             guard !request.batchNorm, request.dropout == 0 else { throw TrainingError.options("--batch-norm and --dropout are U-Net options; \(name) has neither") }
         }
         if request.architecture != .dfcan && scale != 1 {
@@ -134,7 +135,7 @@ public enum TrainRun {
         case .care:
             architecture = .care(UNetConfiguration(dimensions: dimensions, inChannels: inChannels, outChannels: outChannels,
                                                    depth: request.depth, firstFilters: request.filters ?? 32, kernelSize: request.kernel,
-                                                   probabilistic: request.loss.isProbabilistic, batchNorm: request.batchNorm,
+                                                   probabilistic: request.loss?.isProbabilistic ?? false, batchNorm: request.batchNorm,
                                                    dropout: request.dropout))
         case .rcan:
             architecture = .rcan(RCANConfiguration(dimensions: dimensions, inChannels: inChannels, outChannels: outChannels,

@@ -40,8 +40,8 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "RCAN, DFCAN: channel reduction of the attention's squeeze (default 8, 16).")
     var reduction: Int?
 
-    @Option(help: "Loss: mae, mse or laplace (probabilistic: also predicts a scale per pixel).")
-    var loss: LossKind = .mae
+    @Option(help: "Loss: mae, mse, laplace (probabilistic: also predicts a scale per pixel) or mse-ssim (MSE + 0.1·(1 − SSIM)); default mae, for dfcan mse-ssim.")
+    var loss: LossKind?
 
     @Option(help: "Adam learning rate (default 4e-4 for care, 1e-4 for rcan and dfcan).")
     var lr: Double?
