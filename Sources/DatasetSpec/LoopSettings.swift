@@ -10,24 +10,27 @@ public struct LoopSettings: Codable, Equatable, Sendable {
     public var batch: Int
     /// Patch size along every image axis.
     public var patch: Int
-    /// U-Net depth, first-level filters, kernel size.
+    /// The network: `care` (CARE's U-Net), `rcan` or `dfcan` (as `fluosynth train --arch`).
+    public var arch: String
+    /// U-Net depth, first-level filters (RCAN's and DFCAN's channels), kernel size.
     public var depth: Int
     public var filters: Int
     public var kernel: Int
-    /// `mae`, `mse` or `laplace`.
+    /// `mae`, `mse`, `laplace` or `mse-ssim`.
     public var loss: String
     public var learningRate: Double
     /// Richardson–Lucy iterations and total-variation weight of the baseline.
     public var richardsonLucyIterations: Int
     public var richardsonLucyTV: Double
 
-    public init(steps: Int = 2000, stepsPerEpoch: Int = 200, batch: Int = 16, patch: Int = 64, depth: Int = 2,
+    public init(steps: Int = 2000, stepsPerEpoch: Int = 200, batch: Int = 16, patch: Int = 64, arch: String = "care", depth: Int = 2,
                 filters: Int = 32, kernel: Int = 3, loss: String = "mae", learningRate: Double = 4e-4,
                 richardsonLucyIterations: Int = 20, richardsonLucyTV: Double = 0) {
         self.steps = steps
         self.stepsPerEpoch = stepsPerEpoch
         self.batch = batch
         self.patch = patch
+        self.arch = arch
         self.depth = depth
         self.filters = filters
         self.kernel = kernel
@@ -38,7 +41,7 @@ public struct LoopSettings: Codable, Equatable, Sendable {
     }
 
     public enum CodingKeys: String, CodingKey, CaseIterable {
-        case steps, batch, patch, depth, filters, kernel, loss
+        case steps, batch, patch, arch, depth, filters, kernel, loss
         case stepsPerEpoch = "steps_per_epoch"
         case learningRate = "learning_rate"
         case richardsonLucyIterations = "rl_iterations"
@@ -53,6 +56,7 @@ public struct LoopSettings: Codable, Equatable, Sendable {
         stepsPerEpoch = try c.decodeIfPresent(Int.self, forKey: .stepsPerEpoch) ?? defaults.stepsPerEpoch
         batch = try c.decodeIfPresent(Int.self, forKey: .batch) ?? defaults.batch
         patch = try c.decodeIfPresent(Int.self, forKey: .patch) ?? defaults.patch
+        arch = try c.decodeIfPresent(String.self, forKey: .arch) ?? defaults.arch
         depth = try c.decodeIfPresent(Int.self, forKey: .depth) ?? defaults.depth
         filters = try c.decodeIfPresent(Int.self, forKey: .filters) ?? defaults.filters
         kernel = try c.decodeIfPresent(Int.self, forKey: .kernel) ?? defaults.kernel
@@ -67,7 +71,8 @@ public struct LoopSettings: Codable, Equatable, Sendable {
                              ("depth", depth), ("filters", filters), ("kernel", kernel), ("rl_iterations", richardsonLucyIterations)] {
             try check(value >= 1, key, "must be at least 1, got \(value)")
         }
-        try check(["mae", "mse", "laplace"].contains(loss), "loss", "must be mae, mse or laplace, got '\(loss)'")
+        try check(["mae", "mse", "laplace", "mse-ssim"].contains(loss), "loss", "must be mae, mse, laplace or mse-ssim, got '\(loss)'")
+        try check(["care", "rcan", "dfcan"].contains(arch), "arch", "must be care, rcan or dfcan, got '\(arch)'")
         try check(learningRate > 0 && learningRate < 1, "learning_rate", "must be in (0, 1), got \(learningRate)")
         try check(richardsonLucyTV >= 0 && richardsonLucyTV < 0.25, "rl_tv", "must be in [0, 0.25), got \(richardsonLucyTV)")
     }

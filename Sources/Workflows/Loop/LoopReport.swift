@@ -44,7 +44,7 @@ struct LoopReport {
             </style></head><body>
             <h1>FluoSynth loop: \(escape(spec.name))</h1>
             <p>\(samples) synthetic samples of \(spec.shape.map(String.init).joined(separator: "×")) at \(spec.pixelSizeUm.map { String(format: "%.4g", $0) }.joined(separator: " × ")) µm,
-            condition <code>\(escape(condition))</code>; a \(settings.depth)-level U-Net (\(settings.filters) first filters, kernel \(settings.kernel), \(settings.loss.uppercased()) loss)
+            condition <code>\(escape(condition))</code>; \(settings.arch == "care" ? "a \(settings.depth)-level U-Net (\(settings.filters) first filters" : "\(settings.arch.uppercased()) (\(settings.filters) channels"), kernel \(settings.kernel), \(settings.loss.uppercased()) loss)
             trained for \(settings.steps) steps; Richardson–Lucy with \(settings.richardsonLucyIterations) iterations\(settings.richardsonLucyTV > 0 ? String(format: " and TV weight %.3g", settings.richardsonLucyTV) : "").
             Scores on the \(ids.count) test images with the CARE protocol: ground truth normalised to its 0.1/99.9 percentiles, each
             restoration mapped onto it by the least-squares affine fit.</p>

@@ -75,6 +75,8 @@ public enum LoopRun {
         train.stepsPerEpoch = Swift.min(settings.stepsPerEpoch, settings.steps)
         train.batchSize = settings.batch
         train.patch = [settings.patch]
+        guard let architecture = Architecture.Kind(rawValue: settings.arch) else { throw TrainingError.options("loop.arch: unknown network '\(settings.arch)'") }
+        train.architecture = architecture
         train.depth = settings.depth
         train.filters = settings.filters
         train.kernel = settings.kernel
