@@ -1,6 +1,6 @@
 """FluoSynth's architectures written independently in Keras (TensorFlow-CPU), channels last,
 with layer names that map to FluoSynth's parameter names ('_' for '.'). Used by
-keras_reference.py (the cross-check) and Benchmarks/python/rcan_benchmark.py (the peer).
+keras_reference.py (the cross-check) and Benchmarks/python/keras_benchmark.py (the peer).
 
 Each builder takes the architecture as config.json records it and the image size.
 """

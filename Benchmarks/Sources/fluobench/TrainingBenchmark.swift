@@ -6,16 +6,17 @@ import Workflows
 /// OpenBLAS's own sgemm peak for scale. CARE's U-Net against CSBDeep: 2-D (batch 16 of 128×128,
 /// a 1024×1024 image) or 3-D (batch 4 of 16×64×64, the same voxels per batch; a 32×256×256
 /// stack). RCAN against the same network in Keras: 2-D (batch 4 of 128×128, a 512×512 image) or
-/// 3-D (batch 1 of 16×64×64 as 3D-RCAN trains; a 32×128×128 stack).
+/// 3-D (batch 1 of 16×64×64 as 3D-RCAN trains; a 32×128×128 stack). DFCAN ×2 against the same
+/// network in Keras: batch 4 of 64×64 inputs (DL-SR's patch), a 256×256 image; MSE on both sides.
 extension Architecture.Kind: ExpressibleByArgument {}
 
 struct TrainingBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "training",
-        abstract: "Training steps/s and prediction vs TensorFlow: CARE's U-Net (depth 2, 32 filters) or RCAN (3D-RCAN's defaults), 2-D or 3-D.",
+        abstract: "Training steps/s and prediction vs TensorFlow: CARE's U-Net (depth 2, 32 filters), RCAN (3D-RCAN's defaults, 2-D or 3-D) or DFCAN (DL-SR's, ×2).",
         discussion: """
         The TensorFlow side runs Benchmarks/python/care_benchmark.py (CSBDeep) or
-        rcan_benchmark.py (RCAN in Keras, Tests/Python/keras_networks.py) in the virtual
+        keras_benchmark.py (RCAN, DFCAN in Keras, Tests/Python/keras_networks.py) in the virtual
         environment that Benchmarks/python/setup-venv.sh makes (tensorflow-cpu and
         csbdeep from PyPI); --no-peer skips it.
         """
@@ -30,7 +31,7 @@ struct TrainingBenchmark: ParsableCommand {
     @Option(help: "Threads.")
     var threads: Int = Parallel.availableCores
 
-    @Option(help: "Network: care or rcan.")
+    @Option(help: "Network: care, rcan or dfcan.")
     var arch: Architecture.Kind = .care
 
     @Option(help: "CARE's kernel size: 3 (Winograd in 2-D) or 5 (CSBDeep's 2-D default).")
@@ -50,19 +51,29 @@ struct TrainingBenchmark: ParsableCommand {
         print("OpenBLAS: core \(OpenBLASRuntime.coreName) (\(OpenBLASRuntime.configuration)); OPENBLAS_CORETYPE=\(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "unset")")
         let peak = sgemmPeak()
         guard dims == 2 || dims == 3 else { throw ValidationError("--dims must be 2 or 3") }
-        let architecture: Architecture = arch == .care ? .care(UNetConfiguration(dimensions: dims, depth: 2, firstFilters: 32, kernelSize: kernel))
-                                                       : .rcan(RCANConfiguration(dimensions: dims))
+        guard arch != .dfcan || dims == 2 else { throw ValidationError("DFCAN is 2-D") }
+        let architecture: Architecture, batch: Int, patch: [Int], imageShape: [Int]
+        switch arch {
+        case .care:
+            architecture = .care(UNetConfiguration(dimensions: dims, depth: 2, firstFilters: 32, kernelSize: kernel))
+            (batch, patch, imageShape) = dims == 2 ? (16, [128, 128], [1024, 1024]) : (4, [16, 64, 64], [32, 256, 256])
+        case .rcan:
+            architecture = .rcan(RCANConfiguration(dimensions: dims))
+            (batch, patch, imageShape) = dims == 2 ? (4, [128, 128], [512, 512]) : (1, [16, 64, 64], [32, 128, 128])
+        case .dfcan:
+            architecture = .dfcan(DFCANConfiguration())
+            (batch, patch, imageShape) = (4, [64, 64], [256, 256])
+        }
         let net = architecture.makeNetwork(random: RandomStream(seed: 1))
-        let patch = dims == 2 ? [128, 128] : [16, 64, 64]
-        let batch = arch == .care ? (dims == 2 ? 16 : 4) : (dims == 2 ? 4 : 1)
-        let imageShape = arch == .care ? (dims == 2 ? [1024, 1024] : [32, 256, 256]) : (dims == 2 ? [512, 512] : [32, 128, 128])
         let voxels = batch * patch.reduce(1, *), imageVoxels = imageShape.reduce(1, *)
         var random = RandomStream(seed: 2)
         let x = Tensor(shape: [batch, 1] + patch, values: (0..<voxels).map { _ in Float(random.uniform()) })
-        let y = Tensor(shape: x.shape, values: x.values.map { $0 + Float(0.1 * random.normal()) })
+        let scale = architecture.scale
+        let y = scale == 1 ? Tensor(shape: x.shape, values: x.values.map { $0 + Float(0.1 * random.normal()) })
+                           : Tensor(shape: [batch, 1] + patch.map { $0 * scale }, values: (0..<(voxels * scale * scale)).map { _ in Float(random.uniform()) })
         let compute = Compute(threads: threads, training: true)
         if let columnBudget { compute.columnBudget = columnBudget }
-        let loss = Loss(.mae)
+        let loss = Loss(arch == .dfcan ? .mse : .mae)
         var adam = Adam(learningRate: arch == .care ? 4e-4 : 1e-4)
         let step = {
             let (mean, _) = net.forward(x, compute)
@@ -93,7 +104,7 @@ struct TrainingBenchmark: ParsableCommand {
         if !noPeer { peer = try runPeer() }
         let peerSteps = peer["steps_per_second"] as? Double, peerPredict = peer["predict_seconds"] as? Double
         if let version = peer["tensorflow"] as? String {
-            print("peer: \(arch == .care ? "CSBDeep" : "RCAN in Keras") on TensorFlow \(version) (CPU), \(peer["parameters"] ?? "?") parameters; FluoSynth \(net.parameterCount)")
+            print("peer: \(arch == .care ? "CSBDeep" : "\(arch.displayName) in Keras") on TensorFlow \(version) (CPU), \(peer["parameters"] ?? "?") parameters; FluoSynth \(net.parameterCount)")
         }
         print("load average at end \(loadAverage)")
         print("")
@@ -142,7 +153,7 @@ struct TrainingBenchmark: ParsableCommand {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = arch == .care ? [root + "/Benchmarks/python/care_benchmark.py", String(steps), String(runs), String(kernel), String(dims)]
-                                          : [root + "/Benchmarks/python/rcan_benchmark.py", String(steps), String(runs), String(dims)]
+                                          : [root + "/Benchmarks/python/keras_benchmark.py", arch.rawValue, String(steps), String(runs), String(dims)]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
