@@ -8,7 +8,7 @@ extension Architecture.Kind: ExpressibleByArgument {}
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a restoration network (CARE's U-Net or RCAN) on pairs.",
+        abstract: "Train a restoration network (CARE's U-Net, RCAN or DFCAN) on pairs.",
         discussion: reflowed("""
         DATA is a CSBDeep .npz file (X, Y, axes SCYX/SCZYX), a pair folder
         (GT/<name>.tif with <source>/<name>.tif, or <source>.npz), or a dataset root
@@ -18,9 +18,12 @@ struct TrainCommand: ParsableCommand {
         (3-D), Adam 4e-4, TIFF images normalised to their 1st/99.8th percentiles.
         --arch rcan is 3D-RCAN's network with its defaults: 5 residual groups of 3
         channel-attention blocks, 32 channels, reduction 8, kernel 3, Adam 1e-4,
-        percentiles 2/99.9. Both: MAE, batch 16, 100 epochs of 400 steps, learning
-        rate halved after 10 epochs without improvement; .npz patches are used as
-        stored. The model folder gets config.json, weights_best.bin,
+        percentiles 2/99.9, MAE. --arch dfcan is DL-SR's 2-D DFCAN: 4 groups of 4
+        Fourier channel-attention blocks, 64 channels, reduction 16, Adam 1e-4,
+        min–max normalisation, MSE + 0.1·(1 − SSIM); on super-resolution pairs
+        (targets on a 2× or 3× finer grid) it upsamples by that factor. All: batch
+        16, 100 epochs of 400 steps, learning rate halved after 10 epochs without
+        improvement; .npz patches are used as stored. The model folder gets config.json, weights_best.bin,
         weights_last.bin, checkpoint.bin, training.csv and training.svg, rewritten
         atomically after every epoch.
         DATA may also be a dataset spec (.yaml): pairs are then made while training
@@ -36,6 +39,7 @@ struct TrainCommand: ParsableCommand {
               --patch 64 --loss laplace
           fluosynth train pairs/ --out model --resume
           fluosynth train spheres/ --out rcan --arch rcan --patch 16,64,64
+          fluosynth train sisr/ --source mixed --out dfcan --arch dfcan --patch 32
           fluosynth train Examples/microtubules-widefield-2d.yaml \\
               --out model --epochs 20
         """)
