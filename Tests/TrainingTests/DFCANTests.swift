@@ -34,20 +34,7 @@ import Testing
         func value() -> Double { loss.evaluate(mean: net.forward(x, compute).mean, scale: nil, target: target, compute).value }
         let result = loss.evaluate(mean: net.forward(x, compute).mean, scale: nil, target: target, compute)
         net.backward(mean: result.mean, scale: nil, compute)
-        let check = GradientCheck()
-        for parameter in net.parameters {
-            let analytic = parameter.gradient, saved = parameter.value
-            let norm = analytic.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
-            let step = Float(Swift.min(1e-2, Swift.max(3e-4, 3e-5 / norm)))
-            let error = check.directional(analytic: analytic, step: step) { direction, step in
-                parameter.value = zip(saved, direction).map { $0 + step * $1 }
-                defer { parameter.value = saved }
-                return value()
-            }
-            // Gradients below ~10⁻⁵ move the loss less than float32 rounding resolves: for those
-            // the absolute error is bounded instead.
-            #expect(error < 1e-2 || error * norm < 1e-7, "\(parameter.name): relative error \(error) (gradient norm \(norm))")
-        }
+        GradientCheck().expectEveryParameter(net.parameters, loss: value)
     }
 
     @Test func resultsDoNotDependOnThreadCount() {

@@ -1,4 +1,5 @@
 import FluoCore
+import Testing
 @testable import Training
 
 /// Central finite differences against the backward passes.
@@ -88,5 +89,23 @@ struct GradientCheck {
         let direction = analytic.map { Float(Double($0) / norm) }
         let numeric = (loss(direction, step) - loss(direction, -step)) / Double(2 * step)
         return abs(numeric - norm) / norm
+    }
+
+    /// Expects every parameter's gradient to match a central difference of `loss` along it
+    /// (`directional`), with a step that moves the loss by about 3·10⁻⁵, far above float32
+    /// rounding of the outputs, for small gradients (the attention's) too. Gradients below
+    /// ~10⁻⁵ move the loss less than rounding resolves: for those the absolute error is bounded.
+    func expectEveryParameter(_ parameters: [Parameter], loss: () -> Double) {
+        for parameter in parameters {
+            let analytic = parameter.gradient, saved = parameter.value
+            let norm = analytic.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
+            let step = Float(Swift.min(1e-2, Swift.max(3e-4, 3e-5 / norm)))
+            let error = directional(analytic: analytic, step: step) { direction, step in
+                parameter.value = zip(saved, direction).map { $0 + step * $1 }
+                defer { parameter.value = saved }
+                return loss()
+            }
+            #expect(error < 1e-2 || error * norm < 1e-7, "\(parameter.name): relative error \(error) (gradient norm \(norm))")
+        }
     }
 }

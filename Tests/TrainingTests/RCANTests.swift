@@ -43,20 +43,7 @@ import Testing
         }
         let result = loss.evaluate(mean: net.forward(x, compute).mean, scale: nil, target: target, compute)
         net.backward(mean: result.mean, scale: nil, compute)
-        let check = GradientCheck()
-        for parameter in net.parameters {
-            let analytic = parameter.gradient, saved = parameter.value
-            // A step that moves the loss by about 3·10⁻⁵, far above float32 rounding of the
-            // outputs, for the attention's small gradients too.
-            let norm = analytic.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
-            let step = Float(Swift.min(1e-2, Swift.max(3e-4, 3e-5 / norm)))
-            let error = check.directional(analytic: analytic, step: step) { direction, step in
-                parameter.value = zip(saved, direction).map { $0 + step * $1 }
-                defer { parameter.value = saved }
-                return value()
-            }
-            #expect(error < 1e-2, "\(parameter.name): relative error \(error) (gradient norm \(norm))")
-        }
+        GradientCheck().expectEveryParameter(net.parameters, loss: value)
     }
 
     /// Forward and backward give bit-identical results on 1 and 2 threads.

@@ -33,30 +33,14 @@ public struct DFCANConfiguration: NetworkConfiguration {
     public static let maximumScale = 4
 
     public var problems: [String] {
-        var problems: [String] = []
-        if dimensions != 2 { problems.append("DFCAN is 2-D, got \(dimensions) dimensions") }
-        if !(1...NetworkLimits.channels).contains(inChannels) || !(1...NetworkLimits.channels).contains(outChannels) {
-            problems.append("channel counts must be 1…\(NetworkLimits.channels), got \(inChannels) in and \(outChannels) out")
-        }
-        if !(1...NetworkLimits.features).contains(channels) {
-            problems.append("DFCAN channels must be 1…\(NetworkLimits.features), got \(channels)")
-        }
-        if !(1...RCANConfiguration.maximumGroups).contains(residualGroups) || !(1...RCANConfiguration.maximumGroups).contains(residualBlocks) {
-            problems.append("residual groups and blocks must be 1…\(RCANConfiguration.maximumGroups), got \(residualGroups) and \(residualBlocks)")
-        }
-        if !(1...Swift.max(1, channels)).contains(channelReduction) {
-            problems.append("channel reduction must be 1…channels (\(channels)), got \(channelReduction)")
-        }
-        if !(1...NetworkLimits.kernelSize).contains(kernelSize) || kernelSize % 2 == 0 {
-            problems.append("kernel size must be odd and 1…\(NetworkLimits.kernelSize), got \(kernelSize)")
-        }
+        var problems = dimensions == 2 ? [] : ["DFCAN is 2-D, got \(dimensions) dimensions"]
+        problems += NetworkLimits.channelProblems(inChannels: inChannels, outChannels: outChannels)
+        problems += NetworkLimits.attentionProblems("DFCAN", channels: channels, groups: residualGroups, blocks: residualBlocks, reduction: channelReduction)
+        problems += NetworkLimits.kernelProblems(kernelSize)
         if !(1...DFCANConfiguration.maximumScale).contains(scale) {
             problems.append("scale must be 1…\(DFCANConfiguration.maximumScale), got \(scale)")
         }
-        if problems.isEmpty && parameterBound > NetworkLimits.parameters {
-            problems.append("about \(parameterBound) parameters, more than the \(NetworkLimits.parameters) a model may have")
-        }
-        return problems
+        return problems + NetworkLimits.parameterProblems(parameterBound, others: problems)
     }
 
     /// Convolutions at the input's size along the longest path: the head and two per block

@@ -69,4 +69,34 @@ public enum NetworkLimits {
     /// Kernel size along an axis.
     public static let kernelSize = 15
     public static let parameters = 1 << 28
+    /// Residual groups, or attention blocks per group (RCAN, DFCAN).
+    public static let groups = 64
+
+    /// Channel counts in and out.
+    static func channelProblems(inChannels: Int, outChannels: Int) -> [String] {
+        (1...channels).contains(inChannels) && (1...channels).contains(outChannels) ? []
+            : ["channel counts must be 1…\(channels), got \(inChannels) in and \(outChannels) out"]
+    }
+
+    static func kernelProblems(_ size: Int) -> [String] {
+        (1...kernelSize).contains(size) && size % 2 == 1 ? [] : ["kernel size must be odd and 1…\(kernelSize), got \(size)"]
+    }
+
+    /// An upper bound on the parameter count, checked once everything else is fine (`others` empty).
+    static func parameterProblems(_ bound: Int, others: [String]) -> [String] {
+        others.isEmpty && bound > parameters ? ["about \(bound) parameters, more than the \(parameters) a model may have"] : []
+    }
+
+    /// The channel-attention networks' sizes: feature channels, groups, blocks, reduction.
+    static func attentionProblems(_ name: String, channels: Int, groups: Int, blocks: Int, reduction: Int) -> [String] {
+        var problems: [String] = []
+        if !(1...features).contains(channels) { problems.append("\(name) channels must be 1…\(features), got \(channels)") }
+        if !(1...self.groups).contains(groups) || !(1...self.groups).contains(blocks) {
+            problems.append("residual groups and blocks must be 1…\(self.groups), got \(groups) and \(blocks)")
+        }
+        if !(1...Swift.max(1, channels)).contains(reduction) {
+            problems.append("channel reduction must be 1…channels (\(channels)), got \(reduction)")
+        }
+        return problems
+    }
 }

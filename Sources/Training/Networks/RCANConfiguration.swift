@@ -30,31 +30,12 @@ public struct RCANConfiguration: NetworkConfiguration {
         self.kernelSize = kernelSize
     }
 
-    /// Groups or blocks per group a model may have.
-    public static let maximumGroups = 64
-
     public var problems: [String] {
-        var problems: [String] = []
-        if dimensions != 2 && dimensions != 3 { problems.append("dimensions must be 2 or 3, got \(dimensions)") }
-        if !(1...NetworkLimits.channels).contains(inChannels) || !(1...NetworkLimits.channels).contains(outChannels) {
-            problems.append("channel counts must be 1…\(NetworkLimits.channels), got \(inChannels) in and \(outChannels) out")
-        }
-        if !(1...NetworkLimits.features).contains(channels) {
-            problems.append("RCAN channels must be 1…\(NetworkLimits.features), got \(channels)")
-        }
-        if !(1...RCANConfiguration.maximumGroups).contains(residualGroups) || !(1...RCANConfiguration.maximumGroups).contains(residualBlocks) {
-            problems.append("residual groups and blocks must be 1…\(RCANConfiguration.maximumGroups), got \(residualGroups) and \(residualBlocks)")
-        }
-        if !(1...Swift.max(1, channels)).contains(channelReduction) {
-            problems.append("channel reduction must be 1…channels (\(channels)), got \(channelReduction)")
-        }
-        if !(1...NetworkLimits.kernelSize).contains(kernelSize) || kernelSize % 2 == 0 {
-            problems.append("kernel size must be odd and 1…\(NetworkLimits.kernelSize), got \(kernelSize)")
-        }
-        if problems.isEmpty && parameterBound > NetworkLimits.parameters {
-            problems.append("about \(parameterBound) parameters, more than the \(NetworkLimits.parameters) a model may have")
-        }
-        return problems
+        var problems = dimensions == 2 || dimensions == 3 ? [] : ["dimensions must be 2 or 3, got \(dimensions)"]
+        problems += NetworkLimits.channelProblems(inChannels: inChannels, outChannels: outChannels)
+        problems += NetworkLimits.attentionProblems("RCAN", channels: channels, groups: residualGroups, blocks: residualBlocks, reduction: channelReduction)
+        problems += NetworkLimits.kernelProblems(kernelSize)
+        return problems + NetworkLimits.parameterProblems(parameterBound, others: problems)
     }
 
     /// Convolutions of the network: the head, two per block and one per group, the trunk's and the tail's.

@@ -44,22 +44,16 @@ public struct UNetConfiguration: NetworkConfiguration {
     public var problems: [String] {
         var problems: [String] = []
         if dimensions != 2 && dimensions != 3 { problems.append("dimensions must be 2 or 3, got \(dimensions)") }
-        if !(1...NetworkLimits.channels).contains(inChannels) || !(1...NetworkLimits.channels).contains(outChannels) {
-            problems.append("channel counts must be 1…\(NetworkLimits.channels), got \(inChannels) in and \(outChannels) out")
-        }
+        problems += NetworkLimits.channelProblems(inChannels: inChannels, outChannels: outChannels)
         if depth < 0 || depth > 6 { problems.append("depth must be 0…6, got \(depth)") }
         if !(1...NetworkLimits.features).contains(firstFilters) {
             problems.append("filters must be 1…\(NetworkLimits.features), got \(firstFilters)")
         }
-        if !(1...NetworkLimits.kernelSize).contains(kernelSize) || kernelSize % 2 == 0 {
-            problems.append("kernel size must be odd and 1…\(NetworkLimits.kernelSize), got \(kernelSize)")
-        }
+        problems += NetworkLimits.kernelProblems(kernelSize)
         if !(1...UNetConfiguration.maximumConvolutionsPerLevel).contains(convolutionsPerLevel) {
             problems.append("convolutions per level must be 1…\(UNetConfiguration.maximumConvolutionsPerLevel), got \(convolutionsPerLevel)")
         }
-        if problems.isEmpty && parameterBound > NetworkLimits.parameters {
-            problems.append("about \(parameterBound) parameters, more than the \(NetworkLimits.parameters) a model may have")
-        }
+        problems += NetworkLimits.parameterProblems(parameterBound, others: problems)
         if residual && inChannels != outChannels { problems.append("residual learning needs as many output as input channels") }
         if !(0..<1).contains(dropout) { problems.append("dropout must be in [0, 1), got \(dropout)") }
         return problems
