@@ -86,6 +86,13 @@ import TestSupport
         try PredictRun.run(predict) { _ in }
         let restored = try TIFFReader.read(folder + "/sr.tif").volume()
         #expect(restored.shape == [64, 64] && abs(restored.spacingUm[1] - 0.04) < 1e-6)
+        // Tiles on the fine grid: with an overlap spanning the image every tile sees all of it,
+        // so 2×2 tiles must give the untiled result exactly (a misplaced tile would not).
+        let predictor = Predictor(model: try ModelStore(directory: folder + "/dfcan").load(), threads: 2)
+        let input = try TIFFReader.read(folder + "/data/val/low/000009.tif").volume()
+        let whole = try predictor.predict([input], tiles: [1, 1]).mean[0]
+        let tiled = try predictor.predict([input], tiles: [2, 2], overlap: 32).mean[0]
+        #expect(tiled.shape == [64, 64] && tiled.data == whole.data)
 
         #expect { try TrainRun.run(request(folder + "/data", "care", .care)) { _ in } } throws: { "\($0)".contains("--arch dfcan") }
         try TrainRun.run(request(path, "streamed", .dfcan)) { _ in }

@@ -8,8 +8,10 @@ import FluoCore
 ///
 /// Tiling: the padded image is cut into `tiles` pieces per axis along block (2^depth)
 /// boundaries; each tile is predicted with `overlap` extra pixels on every side (at least the
-/// receptive-field radius, rounded up to whole blocks) and only its own region is kept, so the
-/// result equals the untiled one up to float rounding (no seams) while memory is bounded by the tile.
+/// receptive-field radius, rounded up to whole blocks) and only its own region is kept, so a
+/// U-Net's result equals the untiled one up to float rounding (no seams) while memory is bounded
+/// by the tile. RCAN's and DFCAN's channel attention averages over the whole tile, so their tiled
+/// results differ slightly unless the overlap spans the image.
 public struct Predictor {
     public let model: RestorationModel
     public let threads: Int
