@@ -48,13 +48,16 @@ let package = Package(
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
-        // System libraries (Debian: libfftw3-dev libtiff-dev libopenblas-dev libpng-dev pkg-config).
+        // System libraries (Debian: libfftw3-dev libtiff-dev libopenblas-dev libpng-dev libblosc-dev libzstd-dev
+        // libdnnl-dev pkg-config).
         .systemLibrary(name: "CFFTW", pkgConfig: "fftw3f", providers: [.apt(["libfftw3-dev"])]),
         .systemLibrary(name: "CTIFF", pkgConfig: "libtiff-4", providers: [.apt(["libtiff-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CBlosc", pkgConfig: "blosc", providers: [.apt(["libblosc-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        // oneDNN: the direct convolutions TensorFlow-CPU runs (no pkg-config file in Debian).
+        .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
 
         .target(name: "FluoCore", dependencies: ["CFFTW"]),
         .target(name: "Imaging", dependencies: [
@@ -66,7 +69,7 @@ let package = Package(
             .product(name: "SwiftProtobuf", package: "swift-protobuf"), .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "Metrics", dependencies: ["FluoCore"]),
-        .target(name: "Training", dependencies: ["FluoCore", "DataIO", "COpenBLAS"]),
+        .target(name: "Training", dependencies: ["FluoCore", "DataIO", "COpenBLAS", "CDNNL"]),
         .target(name: "DatasetSpec", dependencies: [
             "FluoCore", "Phantoms", "Imaging", "DataIO", .product(name: "Yams", package: "Yams"),
         ]),

@@ -7,7 +7,7 @@ struct FluoBench: ParsableCommand {
         commandName: "fluobench",
         abstract: "FluoSynth benchmarks: medians over repeated runs, with ratios to a named peer measured in the same run.",
         subcommands: [ConvolutionBenchmark.self, PhantomBenchmark.self, GenerateBenchmark.self, TrainingBenchmark.self, IsotropicBenchmark.self,
-                      ExplainLiveBenchmark.self, TrainFromSpecBenchmark.self]
+                      ExplainLiveBenchmark.self, TrainFromSpecBenchmark.self, LayerBenchmark.self]
     )
 
     /// Restarts with the right OpenBLAS kernels first when the library misdetected the CPU.

@@ -21,8 +21,9 @@ public final class Compute: @unchecked Sendable {
     public var columnBudget = 1 << 18
     private let scratch: [[ScratchBuffer]]
 
-    /// Scratch slots per worker (a layer may need three buffers at once).
-    static let slots = 3
+    /// Scratch slots per worker (a layer may need four buffers at once: a oneDNN convolution's
+    /// three reordered arguments and its working memory).
+    static let slots = 4
 
     public init(threads: Int, training: Bool = false) {
         precondition(threads > 0, "Compute: threads must be positive")

@@ -3,14 +3,20 @@ import FluoCore
 /// A 2-D or 3-D convolution with "same" zero padding, stride 1 and a bias:
 /// y[n, o, p] = b[o] + Σ_{i, δ} w[o, i, δ] · x[n, i, p + δ − k/2], for odd kernel sizes k.
 ///
-/// 2-D 3×3 and 5×5 kernels (CARE's choices) run through Winograd's F(2×2, 3×3)
-/// (`WinogradConvolution.swift`): 4 multiply-adds per output pixel and channel pair instead
-/// of 9, and 16 (four 3×3 pieces) instead of 25. Other kernels run directly: per sample and block of image rows, im2col
-/// (`Im2Col`) and one `cblas_sgemm`, out (O × n) = W (O × K) · columns (K × n),
-/// K = I·kz·ky·kx; a 1×1 kernel multiplies the input directly.
+/// Three engines compute it, chosen per layer shape by measurement (`Engine.preferred`;
+/// `fluobench layers` gives the table in BENCHMARKS.md):
+/// - **Winograd** F(2×2, 3×3) (`WinogradConvolution.swift`) for 2-D 3×3 kernels after the
+///   first layer: 4 multiply-adds per output pixel and channel pair instead of 9 (it also runs
+///   5×5 kernels as four 3×3 pieces, 16 instead of 25).
+/// - **oneDNN** (`OneDNNConvolution`) for every other kernel larger than 1×1: its direct JIT
+///   convolutions on channel-blocked layouts, about twice the rate of unfolded products on
+///   3×3×3 kernels.
+/// - **Unfolded** products for 1×1 kernels (the input itself is the matrix), and on request
+///   for any kernel: per sample and block of image rows, im2col (`Im2Col`) and one
+///   `cblas_sgemm`, out (O × n) = W (O × K) · columns (K × n), K = I·kz·ky·kx.
 ///
-/// Backward, for input gradients: the transposed convolution, which for "same" padding and
-/// odd kernels is the convolution of ∂y with the kernel rotated by 180° and transposed in
+/// Backward on Winograd and unfolded products (oneDNN has its own, `OneDNNConvolution`), for
+/// input gradients: the transposed convolution, which for "same" padding and odd kernels is the convolution of ∂y with the kernel rotated by 180° and transposed in
 /// channels, w̃[i, o, δ] = w[o, i, k − 1 − δ], so it runs through the same forward code. For
 /// weights: one sum per sample into its own buffer (directly ∂w = Σ ∂y_n (O × P) · columnsᵀ_n
 /// (P × K); Winograd ∂U_ξ = Σ ∂M_ξ V_ξᵀ), then summed in sample order (thread-count independent).
@@ -36,6 +42,13 @@ public final class Convolution: Layer {
     var sampleGradients: [Float] = []
     /// How a 2-D 3×3 or 5×5 kernel runs through Winograd's F(2×2, 3×3); nil: directly.
     let winograd: WinogradKernel?
+    /// The engine this layer's products run on (`Engine.preferred` unless set; every engine
+    /// computes the same convolution, to rounding).
+    public var engine: Engine {
+        didSet { precondition(engine.supports(kernelSize: kernelSize), "Convolution: \(engine) cannot run kernel \(kernelSize)") }
+    }
+    /// oneDNN's primitives for the last input shape (`engine == .oneDNN`).
+    private var oneDNN: OneDNNConvolution?
     /// Winograd-transformed filters (forward, or transposed for the input gradient).
     var transformedFilters: [Float] = []
     var kernel: Size3 { Size3(kernelSize) }
@@ -49,6 +62,7 @@ public final class Convolution: Layer {
         self.outChannels = outChannels
         self.kernelSize = kernelSize
         winograd = WinogradKernel(kernelSize: kernelSize)
+        engine = Engine.preferred(kernelSize: kernelSize, inChannels: inChannels)
         let volume = kernelSize.reduce(1, *)
         let limit = (6.0 / Double((inChannels + outChannels) * volume)).squareRoot()
         var random = random
@@ -62,7 +76,7 @@ public final class Convolution: Layer {
     /// Multiply-adds per output pixel of a direct convolution.
     var multiplyAdds: Double { Double(weight.count) }
     /// Multiply-adds per output pixel in the products this layer runs (Winograd: fewer).
-    var executedMultiplyAdds: Double { multiplyAdds * (winograd?.multiplyAddShare ?? 1) }
+    var executedMultiplyAdds: Double { multiplyAdds * (usesWinograd ? winograd!.multiplyAddShare : 1) }
 
     public func forward(_ x: Tensor, _ compute: Compute) -> Tensor {
         precondition(x.channels == inChannels && x.spatialRank == kernelSize.count,
@@ -72,9 +86,12 @@ public final class Convolution: Layer {
         output = y
         weight.value.withUnsafeBufferPointer { w in
             bias.value.withUnsafeBufferPointer { b in
-                if usesWinograd {
+                switch engine {
+                case .winograd:
                     convolveWinograd(x, weights: w.baseAddress!, bias: b.baseAddress!, relu: fusedReLU, into: y, compute)
-                } else {
+                case .oneDNN:
+                    oneDNN(for: x, compute).forward(x, weights: w.baseAddress!, bias: b.baseAddress!, into: y, compute)
+                case .unfolded:
                     Convolution.convolve(x, weights: w.baseAddress!, bias: b.baseAddress!, relu: fusedReLU, kernel: kernel, into: y, compute)
                 }
             }
@@ -84,10 +101,18 @@ public final class Convolution: Layer {
 
     public func backward(_ dy: Tensor, _ compute: Compute) -> Tensor {
         guard let x = input else { preconditionFailure("Convolution.backward before forward") }
-        if usesWinograd { weightGradientsWinograd(x, dy, compute) } else { weightGradients(x, dy, compute) }
         let dx = Tensor.reusing(inputGradient, shape: x.shape)
         inputGradient = dx
+        switch engine {
+        case .winograd: weightGradientsWinograd(x, dy, compute)
+        case .oneDNN: (weight.gradient, bias.gradient) = oneDNN(for: x, compute).weightGradients(x, dy, compute)
+        case .unfolded: weightGradients(x, dy, compute)
+        }
         guard needsInputGradient else { return dx }
+        if engine == .oneDNN {
+            weight.value.withUnsafeBufferPointer { oneDNN(for: x, compute).inputGradient(dy, weights: $0.baseAddress!, into: dx, compute) }
+            return dx
+        }
         transposedWeights.withUnsafeBufferPointer { w in
             if usesWinograd {
                 convolveWinograd(dy, weights: w.baseAddress!, bias: nil, relu: false, into: dx, compute)
@@ -96,6 +121,16 @@ public final class Convolution: Layer {
             }
         }
         return dx
+    }
+
+    /// oneDNN's primitives for input `x` on `compute`'s threads, built when the shape changes.
+    private func oneDNN(for x: Tensor, _ compute: Compute) -> OneDNNConvolution {
+        let shape = OneDNNConvolution.Shape(input: x.shape, outChannels: outChannels, kernel: kernelSize,
+                                            threads: compute.threads, relu: fusedReLU)
+        if let oneDNN, oneDNN.shape == shape { return oneDNN }
+        let plan = OneDNNConvolution(shape)
+        oneDNN = plan
+        return plan
     }
 
     /// The kernel of the transposed convolution, w̃[i, o, δ] = w[o, i, k − 1 − δ].

@@ -9,7 +9,7 @@
 /// batch sum (in sample order) is mapped back by ∂g_π = Gᵀ ∂U_π G and the pieces' taps.
 extension Convolution {
     /// Whether this layer runs through Winograd's F(2×2, 3×3).
-    var usesWinograd: Bool { winograd != nil }
+    var usesWinograd: Bool { engine == .winograd }
 
     /// The blocks of tiles for an image of `size`: the transformed input and products of a
     /// block (16 × (C + O) × T floats) fit `compute.columnBudget`.
