@@ -58,7 +58,7 @@ struct LayerBenchmark: ParsableCommand {
             let engines = Convolution.Engine.allCases.filter { $0.supports(kernelSize: testCase.kernel) }
             let times = engines.map { measure(testCase, engine: $0) }
             let fastest = engines[times.indices.min { times[$0].forward + times[$0].backward < times[$1].forward + times[$1].backward }!]
-            let preferred = Convolution.Engine.preferred(kernelSize: testCase.kernel, inChannels: testCase.inChannels)
+            let preferred = Convolution.Engine.preferred(kernelSize: testCase.kernel)
             // Direct multiply-adds: forward 1×, backward 2× (weights and input; the first layer 1×).
             let passes = testCase.inChannels > 1 ? 3.0 : 2.0
             let flops = 2.0 * Double(testCase.batch * testCase.spatial.reduce(1, *) * testCase.inChannels * testCase.outChannels
