@@ -29,9 +29,11 @@ public final class Compute: @unchecked Sendable {
         precondition(threads > 0, "Compute: threads must be positive")
         self.threads = threads
         self.training = training
-        scratch = (0..<threads).map { _ in (0..<Compute.slots).map { _ in ScratchBuffer() } }
+        scratch = ScratchPool.take(workers: threads)
         OpenBLASRuntime.setThreads(1)
     }
+
+    deinit { ScratchPool.give(scratch) }
 
     /// Floats of scratch memory private to `worker` (contents undefined; valid until the
     /// same worker asks for the same slot again).
@@ -71,10 +73,32 @@ public final class Compute: @unchecked Sendable {
     }
 }
 
+/// Scratch buffers that outlive a `Compute`: each returns its workers' buffers here and the
+/// next one takes them, so a large block (a oneDNN convolution's reordered copy of a 3-D tile
+/// is hundreds of MiB) is not faulted in afresh for every image a command predicts. Computes
+/// alive at the same time never share a buffer.
+private enum ScratchPool {
+    private static let free = Mutex<[[ScratchBuffer]]>([])
+
+    /// Buffers for `workers` workers, `Compute.slots` each: returned ones first, largest first.
+    static func take(workers: Int) -> [[ScratchBuffer]] {
+        free.withLock { free in
+            (0..<workers).map { _ in free.popLast() ?? (0..<Compute.slots).map { _ in ScratchBuffer() } }
+        }
+    }
+
+    static func give(_ buffers: [[ScratchBuffer]]) {
+        free.withLock { free in
+            free.append(contentsOf: buffers)
+            free.sort { $0.map(\.capacity).reduce(0, +) < $1.map(\.capacity).reduce(0, +) }
+        }
+    }
+}
+
 /// A grow-only, 64-byte aligned float buffer.
 private final class ScratchBuffer: @unchecked Sendable {
     private var pointer: UnsafeMutablePointer<Float>?
-    private var capacity = 0
+    private(set) var capacity = 0
 
     func floats(_ count: Int) -> UnsafeMutablePointer<Float> {
         if let pointer, count <= capacity { return pointer }

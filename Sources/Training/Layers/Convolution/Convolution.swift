@@ -3,16 +3,17 @@ import FluoCore
 /// A 2-D or 3-D convolution with "same" zero padding, stride 1 and a bias:
 /// y[n, o, p] = b[o] + Σ_{i, δ} w[o, i, δ] · x[n, i, p + δ − k/2], for odd kernel sizes k.
 ///
-/// Three engines compute it, chosen per kernel by measurement (`Engine.preferred`;
+/// Three engines compute it, chosen per layer by measurement (`Engine.preferred`;
 /// `fluobench layers` and `fluobench training` give the tables in BENCHMARKS.md):
-/// - **Winograd** F(2×2, 3×3) (`WinogradConvolution.swift`) for 2-D 3×3 and 5×5 kernels: 4
-///   multiply-adds per output pixel and channel pair instead of 9, and 16 (four 3×3 pieces)
-///   instead of 25.
-/// - **oneDNN** (`OneDNNConvolution`) for 3-D kernels: its direct JIT convolutions on
-///   channel-blocked layouts, about twice the rate of unfolded products on 3×3×3 kernels.
-/// - **Unfolded** products for the rest: per sample and block of image rows, im2col (`Im2Col`)
-///   and one `cblas_sgemm`, out (O × n) = W (O × K) · columns (K × n), K = I·kz·ky·kx; a 1×1
-///   kernel multiplies the input directly.
+/// - **Winograd** F(2×2, 3×3) (`WinogradConvolution.swift`) for 2-D 3×3 kernels: 4
+///   multiply-adds per output pixel and channel pair instead of 9 (it also runs 5×5 kernels,
+///   as four 3×3 pieces: 16 instead of 25).
+/// - **oneDNN** (`OneDNNConvolution`) for every other kernel larger than 1×1: its direct JIT
+///   convolutions on channel-blocked layouts, about twice the rate of unfolded products on
+///   3×3×3 kernels.
+/// - **Unfolded** products for 1×1 kernels (the input itself is the matrix), and on request
+///   for any kernel: per sample and block of image rows, im2col (`Im2Col`) and one
+///   `cblas_sgemm`, out (O × n) = W (O × K) · columns (K × n), K = I·kz·ky·kx.
 ///
 /// Backward on Winograd and unfolded products (oneDNN has its own, `OneDNNConvolution`), for
 /// input gradients: the transposed convolution, which for "same" padding and odd kernels is the convolution of ∂y with the kernel rotated by 180° and transposed in

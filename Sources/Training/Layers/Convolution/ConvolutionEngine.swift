@@ -8,15 +8,13 @@ extension Convolution {
         /// im2col (or row shifts) and OpenBLAS's sgemm.
         case unfolded
 
-        /// The fastest engine for a layer, by measurement (BENCHMARKS.md, "Convolution engines"):
-        /// 1×1 kernels unfolded (a plain matrix product); other 3-D kernels oneDNN (about twice
-        /// the unfolded rate, per layer and in whole networks); 2-D 3×3 and 5×5 kernels Winograd
-        /// (oneDNN matches it layer by layer at 5×5 but is slower in the whole network, most of
-        /// all in prediction of large images); other 2-D kernels unfolded.
+        /// The fastest engine for a kernel, by `fluobench layers` and `fluobench training`
+        /// (BENCHMARKS.md, "Convolution engines"): 1×1 kernels unfolded (a plain matrix
+        /// product); 2-D 3×3 kernels Winograd; every other kernel oneDNN (2-D 5×5 and 3-D
+        /// included).
         public static func preferred(kernelSize: [Int]) -> Engine {
             if kernelSize.reduce(1, *) == 1 { return .unfolded }
-            if kernelSize.count == 3 { return .oneDNN }
-            return WinogradKernel(kernelSize: kernelSize) != nil ? .winograd : .unfolded
+            return kernelSize == [3, 3] ? .winograd : .oneDNN
         }
 
         /// Whether a kernel of this size can run on this engine.
