@@ -22,10 +22,13 @@ public struct LoopSettings: Codable, Equatable, Sendable {
     /// Richardson–Lucy iterations and total-variation weight of the baseline.
     public var richardsonLucyIterations: Int
     public var richardsonLucyTV: Double
+    /// Train on pairs rendered while training (`fluosynth train SPEC.yaml`) instead of a
+    /// dataset on disk; only the val and test splits are written.
+    public var streaming: Bool
 
     public init(steps: Int = 2000, stepsPerEpoch: Int = 200, batch: Int = 16, patch: Int = 64, arch: String = "care", depth: Int = 2,
                 filters: Int = 32, kernel: Int = 3, loss: String = "mae", learningRate: Double = 4e-4,
-                richardsonLucyIterations: Int = 20, richardsonLucyTV: Double = 0) {
+                richardsonLucyIterations: Int = 20, richardsonLucyTV: Double = 0, streaming: Bool = false) {
         self.steps = steps
         self.stepsPerEpoch = stepsPerEpoch
         self.batch = batch
@@ -38,10 +41,11 @@ public struct LoopSettings: Codable, Equatable, Sendable {
         self.learningRate = learningRate
         self.richardsonLucyIterations = richardsonLucyIterations
         self.richardsonLucyTV = richardsonLucyTV
+        self.streaming = streaming
     }
 
     public enum CodingKeys: String, CodingKey, CaseIterable {
-        case steps, batch, patch, arch, depth, filters, kernel, loss
+        case steps, batch, patch, arch, depth, filters, kernel, loss, streaming
         case stepsPerEpoch = "steps_per_epoch"
         case learningRate = "learning_rate"
         case richardsonLucyIterations = "rl_iterations"
@@ -64,6 +68,7 @@ public struct LoopSettings: Codable, Equatable, Sendable {
         learningRate = try c.decodeIfPresent(Double.self, forKey: .learningRate) ?? defaults.learningRate
         richardsonLucyIterations = try c.decodeIfPresent(Int.self, forKey: .richardsonLucyIterations) ?? defaults.richardsonLucyIterations
         richardsonLucyTV = try c.decodeIfPresent(Double.self, forKey: .richardsonLucyTV) ?? defaults.richardsonLucyTV
+        streaming = try c.decodeIfPresent(Bool.self, forKey: .streaming) ?? defaults.streaming
     }
 
     func validate() throws {

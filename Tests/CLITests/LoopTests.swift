@@ -39,4 +39,32 @@ struct LoopTests {
             print("no real widefield/SIM pair at \(real) (set FLUOSYNTH_SHARED_DATA): real-data scores not reported")
         }
     }
+
+    /// `loop: {streaming: true}`: the network trains on pairs rendered from the spec while it
+    /// trains; only the val and test splits reach the disk, and the loop still scores them.
+    /// `--adapt`, which replays the train split, is refused before any work.
+    @Test func streamingLoopWritesOnlyTheHeldOutSplits() throws {
+        let folder = TestPaths.temporaryDirectory("loop-streaming")
+        let example = try String(contentsOfFile: TestPaths.packageRoot + "/Examples/loop-microtubules.yaml", encoding: .utf8)
+        let spec = folder + "/streaming.yaml"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try (example + "  streaming: true\n").write(toFile: spec, atomically: true, encoding: .utf8)
+        let result = try fluosynth(["loop", spec, "--samples", "20", "--steps", "40", "--out", folder + "/loop"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("4 samples made"), "\(result.stdout)")
+        let data = folder + "/loop/data"
+        #expect(!FileManager.default.fileExists(atPath: data + "/train"))
+        for split in ["val", "test"] {
+            let images = try FileManager.default.contentsOfDirectory(atPath: "\(data)/\(split)/GT")
+            #expect(images.count == 2, "\(split): \(images)")
+        }
+        let curve = try String(contentsOfFile: folder + "/loop/model/training.csv", encoding: .utf8)
+        #expect(curve.split(separator: "\n").count > 1)
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/loop/metrics.json"))) as! [String: [String: Any]]
+        #expect(summary["network"]?["images"] as? Int == 2)
+
+        let refused = try fluosynth(["loop", spec, "--steps", "40", "--out", folder + "/refused", "--adapt", "--real", spec])
+        #expect(refused.status != 0 && refused.stderr.contains("loop.streaming"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/refused"))
+    }
 }

@@ -132,6 +132,8 @@ struct KeyDocumentation: Equatable, Sendable {
         "kernel": .init("Convolution kernel size (odd)", minimum: 1),
         "rl_iterations": .init("Richardson–Lucy iterations of the baseline", minimum: 1),
         "rl_tv": .init("Total-variation weight of the Richardson–Lucy baseline (0: none)", minimum: 0),
+        "streaming": .init("Train on pairs made while training (as fluosynth train SPEC.yaml) and write only the val and test splits",
+                           defaultText: "false"),
 
         // Phantoms
         "kind": .init("Phantom kind: microtubules, granules, spheres or mixture"),

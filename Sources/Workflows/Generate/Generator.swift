@@ -13,6 +13,8 @@ public struct GenerateOptions: Sendable {
     public var seed: UInt64?
     public var threads: Int
     public var shard: Shard?
+    /// Only the val and test samples (what `loop` writes when it trains from the spec itself).
+    public var heldOutOnly = false
     /// Finish an interrupted run in the same directory.
     public var resume: Bool
     /// Replace an existing dataset in the directory.
@@ -39,8 +41,14 @@ public struct GenerationPlan: Sendable {
     public let spec: LoadedSpec
     public let layout: PairLayout
     public let shard: Shard?
+    /// Whether only the val and test splits are made (they follow the train split).
+    public var heldOutOnly = false
     /// Sample indices this run is responsible for.
-    public var indices: Range<Int> { shard?.indices(samples: spec.template.samples) ?? 0..<spec.template.samples }
+    public var indices: Range<Int> {
+        let samples = spec.template.samples
+        let range = shard?.indices(samples: samples) ?? 0..<samples
+        return heldOutOnly ? range.clamped(to: spec.template.output.split.counts(samples: samples)[0] ..< samples) : range
+    }
 
     /// An upper estimate of the memory one sample in flight needs, in bytes: per channel, the
     /// ground truth and each condition's image (4 bytes a voxel), and the PSF convolution's
@@ -94,6 +102,7 @@ public struct GenerationPlan: Sendable {
             "output: \(layout.root) (\(t.output.formats.map(\.rawValue).joined(separator: ", ")), \(t.output.dtype.rawValue))",
         ]
         if let shard { lines.append("shard \(shard.index)/\(shard.count): samples \(indices.lowerBound)..<\(indices.upperBound)") }
+        if heldOutOnly { lines.append("val and test splits only: samples \(indices.lowerBound)..<\(indices.upperBound)") }
         return lines
     }
 }
@@ -119,7 +128,10 @@ public enum Generator {
         let folder = URL(fileURLWithPath: options.specPath).deletingLastPathComponent().path
         let spec = try SpecLoader.load(document, folder: folder, presets: presets)
         let directory = spec.template.output.directory.isEmpty ? "out/" + spec.template.name : spec.template.output.directory
-        return GenerationPlan(spec: spec, layout: PairLayout(root: directory, imageExtension: spec.template.output.imageExtension), shard: options.shard)
+        var plan = GenerationPlan(spec: spec, layout: PairLayout(root: directory, imageExtension: spec.template.output.imageExtension),
+                                  shard: options.shard)
+        plan.heldOutOnly = options.heldOutOnly
+        return plan
     }
 
     /// Makes the samples of `plan` that are not made yet, then the aggregate files.

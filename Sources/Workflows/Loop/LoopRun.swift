@@ -50,6 +50,9 @@ public struct RealImageSummary: Sendable {
 /// Richardson–Lucy (the spec's PSF, the camera offset as background), scores the raw input,
 /// both restorations against the targets with the CARE protocol and writes an HTML report.
 /// Each step reuses what a previous run finished (same spec): an interrupted loop resumes.
+/// With `loop: {streaming: true}` only the val and test splits are written, and the network
+/// trains on train pairs rendered while it trains (`fluosynth train SPEC.yaml`): the same
+/// pairs, no train split on disk.
 public enum LoopRun {
     public static func run(_ request: LoopRequest, log: (String) -> Void) throws -> LoopSummary {
         let spec = try SpecLoader.load(request.spec, presets: .standard())
@@ -59,17 +62,22 @@ public enum LoopRun {
         let folder = request.output ?? "out/\(template.name)-loop"
         let condition = template.conditions[0]
         try checkShapes(template)
+        if settings.streaming && request.adapt {
+            throw TrainingError.options("\(request.spec): loop.streaming writes no train split, which --adapt replays; drop one of the two")
+        }
 
-        log("step 1/4: generate \(folder)/data")
+        log("step 1/4: generate \(folder)/data" + (settings.streaming ? " (val and test splits; train pairs stream from the spec)" : ""))
         var options = GenerateOptions(specPath: request.spec, outputDirectory: folder + "/data", samples: request.samples,
                                       threads: request.threads, resume: true, quiet: false)
+        options.heldOutOnly = settings.streaming
         options.resume = FileManager.default.fileExists(atPath: folder + "/data/.fluosynth/spec.json")
         let plan = try Generator.plan(options)
         let generated = try Generator.run(plan, options: options)
         log("  \(generated.made) samples made, \(generated.skipped) already there")
 
         log("step 2/4: train \(folder)/model")
-        var train = TrainRequest(data: folder + "/data", modelDirectory: folder + "/model")
+        var train = TrainRequest(data: settings.streaming ? request.spec : folder + "/data", modelDirectory: folder + "/model")
+        train.samples = request.samples
         train.source = condition.name
         train.steps = settings.steps
         train.stepsPerEpoch = Swift.min(settings.stepsPerEpoch, settings.steps)

@@ -41,6 +41,9 @@ public struct TrainRequest: Sendable {
     /// Training from a spec (DATA ending in .yaml): the pairs in the pool at once, the patches
     /// drawn from each pair on average, and the threads that render them.
     public var pool: Int = 64
+    /// Overrides the spec's `samples` (as `generate --samples` does), so the splits match a
+    /// dataset generated with that override.
+    public var samples: Int?
     public var reuse: Int = 4
     public var generatorThreads: Int = 1
 

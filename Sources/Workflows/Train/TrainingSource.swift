@@ -43,7 +43,9 @@ struct TrainingSource {
         guard request.pool >= 1, request.reuse >= 1, request.generatorThreads >= 1 else {
             throw TrainingError.options("--pool, --reuse and --generator-threads must be at least 1")
         }
-        let spec = try SpecLoader.load(request.data, presets: .standard())
+        var document = try SpecDocument(contentsOf: request.data)
+        if let samples = request.samples { document = document.replacing(["samples"], with: String(samples)) }
+        let spec = try SpecLoader.load(document, folder: URL(fileURLWithPath: request.data).deletingLastPathComponent().path, presets: .standard())
         let source = try SpecPairs(spec: spec, condition: request.source, normalization: normalization)
         var train = source.indices(of: "train"), held = source.indices(of: "val")
         var notes: [String] = []
