@@ -2,8 +2,9 @@ import ArgumentParser
 import Foundation
 import Workflows
 
-/// Isotropic restoration of a 64×256×256 stack with σ = 4: the time of each step, and the
-/// restoration's scores against the isotropic truth next to linear interpolation's.
+/// Isotropic restoration of a 64×256×256 stack with σ = 4: the time of each step, training
+/// steps/s against CSBDeep's isotropic CARE on TensorFlow (same patches, same network, same
+/// run), and the restoration's scores against the isotropic truth next to linear interpolation's.
 struct IsotropicBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "isotropic",
@@ -12,7 +13,10 @@ struct IsotropicBenchmark: ParsableCommand {
         The stack is made here: spheres (Phantoms/spheres-rcan.yaml) on a 0.1 µm isotropic grid of
         253×256×256, blurred with an isotropic Gaussian PSF (FWHM 0.25 µm), every 4th plane kept
         (64 planes at 0.4 µm). The restoration is scored against the isotropic stack with the CARE
-        protocol (fluosynth evaluate's), beside linear interpolation of the 64 planes.
+        protocol (fluosynth evaluate's), beside linear interpolation of the 64 planes. The peer,
+        CSBDeep's IsotropicCARE on TensorFlow (Benchmarks/python/isotropic_benchmark.py in the
+        venv of Benchmarks/python/setup-venv.sh), trains the same network on the npz that
+        isotropic prepare wrote; --no-peer skips it.
         """
     )
 
@@ -27,6 +31,12 @@ struct IsotropicBenchmark: ParsableCommand {
 
     @Option(help: "Threads.")
     var threads: Int = Parallel.availableCores
+
+    @Option(help: "Timed training steps of the TensorFlow peer.")
+    var peerSteps: Int = 40
+
+    @Flag(help: "Skip CSBDeep's isotropic CARE on TensorFlow.")
+    var noPeer = false
 
     func run() throws {
         print("machine: \(Measure.machine)")
@@ -68,6 +78,15 @@ struct IsotropicBenchmark: ParsableCommand {
         print("| prepare (64 planes × 2 orientations) | \(Measure.format(seconds(prepareTime))) |")
         print("| train (\(steps) steps, batch \(batch), \(patch)² patches, depth 2, 32 filters, kernel 3) | \(Measure.format(seconds(trainTime))) |")
         print("| predict (256 XZ + 256 YZ slices of 253×256, geometric mean) | \(Measure.format(seconds(predictTime))) |")
+
+        let ours = try Measure.trainingStepsPerSecond(model: folder + "/model")
+        let peer = noPeer ? nil : try Measure.pythonPeer(["isotropic_benchmark.py", folder + "/data/train/low.npz", String(peerSteps),
+                                                         String(batch), String(patch)])
+        let peerRate = peer?["steps_per_second"] as? Double
+        print("\n| training steps/s (training only) | FluoSynth | CSBDeep IsotropicCARE + TensorFlow \(peer?["tensorflow"] as? String ?? "") | ratio (≥ 1: FluoSynth faster) |")
+        print("|---|---|---|---|")
+        print(String(format: "| batch %d of %d² patches | %.3f | %@ | %@ |", batch, patch, ours,
+                     peerRate.map { String(format: "%.3f", $0) } ?? "–", peerRate.map { String(format: "%.2f", ours / $0) } ?? "–"))
 
         let linear = try sampling.upsample(stack, count: shape[0])
         let evaluation = CAREEvaluation()

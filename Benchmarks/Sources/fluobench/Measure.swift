@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 
 /// Timing helpers shared by the benchmarks.
@@ -49,5 +50,52 @@ extension Measure {
         while wait4(pid, &status, 0, &usage) == -1 && errno == EINTR {}
         let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         return (exitStatus, usage.ru_maxrss * 1024)
+    }
+}
+
+extension Measure {
+    /// Runs `Benchmarks/python/<arguments[0]>` with the rest of `arguments` in the benchmark
+    /// virtual environment (made by `Benchmarks/python/setup-venv.sh` if missing) and returns
+    /// the JSON object its last line of standard output holds.
+    static func pythonPeer(_ arguments: [String]) throws -> [String: Any] {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().path
+        let setup = Process()
+        setup.executableURL = URL(fileURLWithPath: root + "/Benchmarks/python/setup-venv.sh")
+        let pipe = Pipe()
+        setup.standardOutput = pipe
+        try setup.run()
+        setup.waitUntilExit()
+        let python = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard setup.terminationStatus == 0 else { throw ValidationError("Benchmarks/python/setup-venv.sh failed") }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [root + "/Benchmarks/python/" + arguments[0]] + arguments.dropFirst()
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
+        guard let json = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+            throw ValidationError("Benchmarks/python/\(arguments[0]) printed no result")
+        }
+        return json
+    }
+
+    /// Training-only steps/s over every epoch in a model folder's `training.csv` (validation
+    /// and checkpoints excluded): Σ steps / Σ (steps / rate).
+    static func trainingStepsPerSecond(model: String) throws -> Double {
+        let rows = try String(contentsOfFile: model + "/training.csv", encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",") }
+        let step = rows[0].firstIndex(of: "step")!, rate = rows[0].firstIndex(of: "steps_per_s")!
+        var previous = 0.0, steps = 0.0, seconds = 0.0
+        for row in rows.dropFirst() {
+            let done = Double(row[step])!
+            steps += done - previous
+            seconds += (done - previous) / Double(row[rate])!
+            previous = done
+        }
+        return steps / seconds
     }
 }

@@ -61,8 +61,6 @@ struct TrainFromSpecBenchmark: ParsableCommand {
         let started = Date()
         try TrainRun.run(request) { _ in }
         let wall = Date().timeIntervalSince(started)
-        let lines = try String(contentsOfFile: model + "/training.csv", encoding: .utf8).split(separator: "\n")
-        let column = lines[0].split(separator: ",").firstIndex(of: "steps_per_s")!
-        return (Double(lines[1].split(separator: ",")[column])!, wall)
+        return (try Measure.trainingStepsPerSecond(model: model), wall)
     }
 }

@@ -101,7 +101,10 @@ struct TrainingBenchmark: ParsableCommand {
         let predictExecuted = 2 * net.executedMultiplyAddsPerPixel * Double(imageVoxels)
 
         var peer: [String: Any] = [:]
-        if !noPeer { peer = try runPeer() }
+        if !noPeer {
+            peer = try Measure.pythonPeer(arch == .care ? ["care_benchmark.py", String(steps), String(runs), String(kernel), String(dims)]
+                                                        : ["keras_benchmark.py", arch.rawValue, String(steps), String(runs), String(dims)])
+        }
         let peerSteps = peer["steps_per_second"] as? Double, peerPredict = peer["predict_seconds"] as? Double
         if let version = peer["tensorflow"] as? String {
             print("peer: \(arch == .care ? "CSBDeep" : "\(arch.displayName) in Keras") on TensorFlow \(version) (CPU), \(peer["parameters"] ?? "?") parameters; FluoSynth \(net.parameterCount)")
@@ -137,33 +140,5 @@ struct TrainingBenchmark: ParsableCommand {
             OpenBLASRuntime.sgemm(m: n, n: n, k: n, a: a, b: a, c: &c)
         }
         return 2 * Double(n * n * n) / seconds / 1e9
-    }
-
-    private func runPeer() throws -> [String: Any] {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().path
-        let setup = Process()
-        setup.executableURL = URL(fileURLWithPath: root + "/Benchmarks/python/setup-venv.sh")
-        let pipe = Pipe()
-        setup.standardOutput = pipe
-        try setup.run()
-        setup.waitUntilExit()
-        let python = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard setup.terminationStatus == 0 else { throw ValidationError("Benchmarks/python/setup-venv.sh failed") }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = arch == .care ? [root + "/Benchmarks/python/care_benchmark.py", String(steps), String(runs), String(kernel), String(dims)]
-                                          : [root + "/Benchmarks/python/keras_benchmark.py", arch.rawValue, String(steps), String(runs), String(dims)]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
-        guard let json = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
-            throw ValidationError("the TensorFlow benchmark printed no result")
-        }
-        return json
     }
 }
