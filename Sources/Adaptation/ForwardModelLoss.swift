@@ -46,7 +46,7 @@ public struct ForwardModelLoss {
     /// normalised and with the haze removed); `affine` fixes (a, b) instead of fitting them.
     public func evaluate(outputs: [Volume], targets: [Volume], affine: (a: Double, b: Double)? = nil) throws
         -> (value: Double, forward: Double, hessian: Double, gradient: [Volume]) {
-        let models = try outputs.map { try resample(blur.apply($0)) }
+        let models = outputs.map { resample(blur.apply($0)) }
         let n = Double(models.reduce(0) { $0 + $1.count })
         let (a, b) = affine ?? ForwardModelLoss.affineFit(models, targets)
         var forward = 0.0
@@ -58,7 +58,7 @@ public struct ForwardModelLoss {
                 forward += abs(r)
                 dm.data[i] = Float((r > 0 ? a : r < 0 ? -a : 0) / n)
             }
-            var df = try adjoint.apply(resampleAdjoint(dm, fineShape: outputs[index].shape))
+            var df = adjoint.apply(resampleAdjoint(dm, fineShape: outputs[index].shape))
             hessianTerm(outputs[index], gradient: &df, count: Double(outputs.count))
             gradients.append(df)
         }

@@ -143,7 +143,7 @@ public enum LoopRun {
                 adapt.syntheticDataset = folder + "/data"
                 adapt.options.steps = request.adaptSteps
                 adapt.options.threads = request.threads
-                try AdaptRun.run(adapt) { log("  " + $0) }
+                _ = try AdaptRun.run(adapt) { log("  " + $0) }
                 adapted = Predictor(model: try ModelStore(directory: folder + "/adapted").load(), threads: request.threads)
             }
             var images: [(String, [String: String], String?, EvaluationReport?)] = []

@@ -80,6 +80,6 @@ struct AdaptCommand: ParsableCommand {
         request.options.hessianWeight = hessianWeight
         request.options.seed = seed
         request.options.threads = threads
-        try AdaptRun.run(request) { print($0) }
+        _ = try AdaptRun.run(request) { print($0) }
     }
 }
