@@ -1,6 +1,8 @@
-"""FluoSynth's architectures written independently in Keras (TensorFlow-CPU), channels last,
-with layer names that map to FluoSynth's parameter names ('_' for '.'). Used by
-keras_reference.py (the cross-check) and Benchmarks/python/keras_benchmark.py (the peer).
+"""FluoSynth's architectures in Keras (TensorFlow-CPU), channels last. RCAN and DFCAN are
+written here independently, with layer names that map to FluoSynth's parameter names ('_' for
+'.'); CARE's U-Net is CSBDeep's own `custom_unet`, whose layers follow FluoSynth's parameter
+order. Used by keras_reference.py (the cross-check) and Benchmarks/python/keras_benchmark.py
+(the peer).
 
 Each builder takes the architecture as config.json records it and the image size.
 """
@@ -80,3 +82,17 @@ def dfcan(config, spatial):
         wide = layers.Lambda(lambda v: tf.nn.depth_to_space(v, r))(wide)
     outputs = conv(wide, "tail", config["outChannels"], activation="sigmoid")
     return keras.Model(inputs, outputs)
+
+
+def care(config, spatial):
+    """CARE's U-Net as CSBDeep builds it (csbdeep.internals.nets.custom_unet, linear output,
+    the input added when residual; probabilistic models concatenate softplus(conv) + 1e-3)."""
+    from csbdeep.internals.nets import custom_unet
+
+    d = config["dimensions"]
+    return custom_unet(tuple(spatial) + (config["inChannels"],), "linear",
+                       n_depth=config["depth"], n_filter_base=config["firstFilters"],
+                       kernel_size=(config["kernelSize"],) * d, pool_size=(2,) * d,
+                       n_conv_per_depth=config["convolutionsPerLevel"], batch_norm=config["batchNorm"],
+                       dropout=config["dropout"], n_channel_out=config["outChannels"],
+                       residual=config["residual"], prob_out=config["probabilistic"])
