@@ -1,3 +1,4 @@
+import DataIO
 import Foundation
 import Testing
 import TestSupport
@@ -66,5 +67,63 @@ struct LoopTests {
         let refused = try fluosynth(["loop", spec, "--steps", "40", "--out", folder + "/refused", "--adapt", "--real", spec])
         #expect(refused.status != 0 && refused.stderr.contains("loop.streaming"), "\(refused.stderr)")
         #expect(!FileManager.default.fileExists(atPath: folder + "/refused"))
+    }
+
+    /// A super-resolution spec (inputs on the 0.06 µm camera grid, targets on the 0.03 µm
+    /// grid): DFCAN upsamples onto the targets' grid; the input and Richardson–Lucy are scored
+    /// on the input interpolated onto it, and an image on the camera grid given with `--real`
+    /// goes the same way. Networks that do not upsample, and `--adapt`, are refused before work.
+    @Test func superResolutionLoopScoresOnTheTargetsGrid() throws {
+        let folder = TestPaths.temporaryDirectory("loop-sr")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let example = try String(contentsOfFile: TestPaths.packageRoot + "/Examples/loop-microtubules.yaml", encoding: .utf8)
+        func spec(_ arch: String, filters: Int = 16) throws -> String {
+            let path = "\(folder)/\(arch)-\(filters).yaml"
+            try example.replacingOccurrences(of: "input_on_ground_truth_grid: true", with: "input_on_ground_truth_grid: false")
+                .replacingOccurrences(of: "  filters: 32\n", with: "  filters: \(filters)\n  arch: \(arch)\n")
+                .replacingOccurrences(of: "  batch: 16\n", with: "  batch: 4\n")
+                .replacingOccurrences(of: "  patch: 64\n", with: "  patch: 16\n")
+                .write(toFile: path, atomically: true, encoding: .utf8)
+            return path
+        }
+        let dfcan = try spec("dfcan")
+        let result = try fluosynth(["loop", dfcan, "--samples", "20", "--steps", "40", "--out", folder + "/loop"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let loop = folder + "/loop"
+        let condition = try #require(try FileManager.default.contentsOfDirectory(atPath: loop + "/data/test").first { $0 != "GT" && !$0.contains(".") })
+        let ids = try FileManager.default.contentsOfDirectory(atPath: loop + "/predictions").sorted()
+        #expect(ids.count == 2)
+        for id in ids {
+            let input = try TIFFReader.read("\(loop)/data/test/\(condition)/\(id)").volume()
+            #expect(input.shape == [64, 64])
+            for path in ["predictions", "inputs-interpolated", "baselines/richardson-lucy", "data/test/GT"] {
+                let image = try TIFFReader.read("\(loop)/\(path)/\(id)")
+                #expect(try image.volume().shape == [128, 128], "\(path)/\(id)")
+                #expect(abs((image.metadata.pixelSizeUm?.x ?? 0) - 0.03) < 1e-6, "\(path)/\(id) records \(String(describing: image.metadata.pixelSizeUm))")
+            }
+        }
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: loop + "/metrics.json"))) as! [String: [String: Any]]
+        #expect(Set(summary.keys) == ["input", "richardson-lucy", "network"] && summary.values.allSatisfy { $0["images"] as? Int == 2 })
+        #expect(try String(contentsOfFile: loop + "/report.html", encoding: .utf8).contains("<code>inputs-interpolated/</code>"))
+
+        // A camera-grid image as the real one (a test input with its target as reference).
+        let real = try fluosynth(["loop", dfcan, "--samples", "20", "--steps", "40", "--out", loop,
+                                  "--real", "\(loop)/data/test/\(condition)/\(ids[0])", "--reference", "\(loop)/data/test/GT/\(ids[0])"])
+        #expect(real.status == 0, "\(real.stderr)")
+        let name = String(ids[0].dropLast(4))
+        for suffix in ["input", "network", "richardson-lucy"] {
+            #expect(try TIFFReader.read("\(loop)/real/\(name)-\(suffix).tif").volume().shape == [128, 128], "\(suffix)")
+        }
+        let fine = try fluosynth(["loop", dfcan, "--samples", "20", "--steps", "40", "--out", loop, "--real", "\(loop)/data/test/GT/\(ids[0])"])
+        #expect(fine.status != 0 && fine.stderr.contains("input grid is 0.06 µm"), "\(fine.stderr)")
+
+        let care = try fluosynth(["loop", try spec("care"), "--steps", "40", "--out", folder + "/care"])
+        #expect(care.status != 0 && care.stderr.contains("loop.arch care") && care.stderr.contains("dfcan"), "\(care.stderr)")
+        let adapt = try fluosynth(["loop", dfcan, "--steps", "40", "--out", folder + "/adapt", "--adapt", "--real", dfcan])
+        #expect(adapt.status != 0 && adapt.stderr.contains("--adapt"), "\(adapt.stderr)")
+        // DFCAN's default reduction (16) needs at least 16 channels.
+        let narrow = try fluosynth(["loop", try spec("dfcan", filters: 8), "--steps", "40", "--out", folder + "/narrow"])
+        #expect(narrow.status != 0 && narrow.stderr.contains("loop: channel reduction"), "\(narrow.stderr)")
+        for refused in ["care", "adapt", "narrow"] { #expect(!FileManager.default.fileExists(atPath: "\(folder)/\(refused)")) }
     }
 }

@@ -126,7 +126,7 @@ struct KeyDocumentation: Equatable, Sendable {
         "patch": .init("Training patch size per axis", minimum: 1),
         "learning_rate": .init("Adam's learning rate", above: 0),
         "loss": .init("Training loss: mae, mse, laplace (probabilistic) or mse-ssim (MSE + 0.1·(1 − SSIM))"),
-        "arch": .init("The network: care (CARE's U-Net), rcan or dfcan, as fluosynth train --arch", defaultText: "care"),
+        "arch": .init("The network: care (CARE's U-Net), rcan or dfcan (the one that upsamples, for super-resolution specs), as fluosynth train --arch", defaultText: "care"),
         "depth": .init("U-Net depth (poolings)", minimum: 0, maximum: 6),
         "filters": .init("Filters of the U-Net's first level; RCAN's and DFCAN's channels", minimum: 1),
         "kernel": .init("Convolution kernel size (odd)", minimum: 1),

@@ -45,10 +45,12 @@ public struct RealImageSummary: Sendable {
     public var images: [(path: String, files: [String: String], reference: String?, report: EvaluationReport?)]
 }
 
-/// `fluosynth loop`: the fully synthetic loop. Generates a spec's dataset, trains a CARE
-/// network on its training split, restores the test split with the network and with
-/// Richardson–Lucy (the spec's PSF, the camera offset as background), scores the raw input,
-/// both restorations against the targets with the CARE protocol and writes an HTML report.
+/// `fluosynth loop`: the fully synthetic loop. Generates a spec's dataset, trains a network
+/// on its training split, restores the test split with the network and with Richardson–Lucy
+/// (the spec's PSF, the camera offset as background), scores the raw input and both
+/// restorations against the targets with the CARE protocol and writes an HTML report. For a
+/// super-resolution spec (DFCAN), input and Richardson–Lucy work on the input interpolated
+/// onto the targets' grid (`LoopGrid`), written to `inputs-interpolated/`.
 /// Each step reuses what a previous run finished (same spec): an interrupted loop resumes.
 /// With `loop: {streaming: true}` only the val and test splits are written, and the network
 /// trains on train pairs rendered while it trains (`fluosynth train SPEC.yaml`): the same
@@ -61,21 +63,14 @@ public enum LoopRun {
         if let steps = request.steps { settings.steps = steps }
         let folder = request.output ?? "out/\(template.name)-loop"
         let condition = template.conditions[0]
-        try checkShapes(template)
+        let grid = try LoopGrid(spec: template, arch: settings.arch)
         if settings.streaming && request.adapt {
             throw TrainingError.options("\(request.spec): loop.streaming writes no train split, which --adapt replays; drop one of the two")
         }
+        if grid.scale > 1 && request.adapt {
+            throw TrainingError.options("\(request.spec): --adapt needs inputs on the targets' grid (output.input_on_ground_truth_grid: true); a super-resolution loop is not adapted")
+        }
 
-        log("step 1/4: generate \(folder)/data" + (settings.streaming ? " (val and test splits; train pairs stream from the spec)" : ""))
-        var options = GenerateOptions(specPath: request.spec, outputDirectory: folder + "/data", samples: request.samples,
-                                      threads: request.threads, resume: true, quiet: false)
-        options.heldOutOnly = settings.streaming
-        options.resume = FileManager.default.fileExists(atPath: folder + "/data/.fluosynth/spec.json")
-        let plan = try Generator.plan(options)
-        let generated = try Generator.run(plan, options: options)
-        log("  \(generated.made) samples made, \(generated.skipped) already there")
-
-        log("step 2/4: train \(folder)/model")
         var train = TrainRequest(data: settings.streaming ? request.spec : folder + "/data", modelDirectory: folder + "/model")
         train.samples = request.samples
         train.source = condition.name
@@ -93,11 +88,29 @@ public enum LoopRun {
         train.learningRate = settings.learningRate
         train.seed = template.seed
         train.threads = request.threads
+        do {
+            _ = try TrainRun.architecture(train, dimensions: template.shape.count, inChannels: 1, outChannels: 1, scale: grid.scale)
+        } catch let error as TrainingError {
+            throw TrainingError.options("\(request.spec): loop: \(error)")
+        }
+
+        log("step 1/4: generate \(folder)/data" + (settings.streaming ? " (val and test splits; train pairs stream from the spec)" : ""))
+        var options = GenerateOptions(specPath: request.spec, outputDirectory: folder + "/data", samples: request.samples,
+                                      threads: request.threads, resume: true, quiet: false)
+        options.heldOutOnly = settings.streaming
+        options.resume = FileManager.default.fileExists(atPath: folder + "/data/.fluosynth/spec.json")
+        let plan = try Generator.plan(options)
+        let generated = try Generator.run(plan, options: options)
+        log("  \(generated.made) samples made, \(generated.skipped) already there")
+
+        log("step 2/4: train \(folder)/model")
         train.resume = FileManager.default.fileExists(atPath: ModelStore(directory: train.modelDirectory).configPath)
         try TrainRun.run(train) { log("  " + $0) }
 
-        log("step 3/4: restore the test split (network and Richardson–Lucy)")
+        log("step 3/4: restore the test split (network and Richardson–Lucy" + (grid.scale > 1 ? ", on the input interpolated \(grid.scale)×)" : ")"))
         let testInputs = folder + "/data/test/" + condition.name
+        // The inputs as scored and as Richardson–Lucy restores them: on the targets' grid.
+        let scoredInputs = grid.scale > 1 ? folder + "/inputs-interpolated" : testInputs
         let ids = try FileManager.default.contentsOfDirectory(atPath: testInputs).filter { $0.hasSuffix(".tif") }.sorted()
         guard !ids.isEmpty else { throw WorkflowError.incomplete("\(testInputs) holds no test images: give the spec a test split") }
         let model = try ModelStore(directory: train.modelDirectory).load()
@@ -112,7 +125,9 @@ public enum LoopRun {
         for id in ids {
             let input = try TIFFReader.read(testInputs + "/" + id).volume()
             try TIFFWriter.write(try predictor.predict([input]).mean[0], to: folder + "/predictions/" + id)
-            try TIFFWriter.write(try DeconvolveRun.restore(input, with: baseline, relativeTo: spec.folder, threads: request.threads),
+            let interpolated = try grid.onTargetGrid(input)
+            if grid.scale > 1 { try TIFFWriter.write(interpolated, to: scoredInputs + "/" + id) }
+            try TIFFWriter.write(try DeconvolveRun.restore(interpolated, with: baseline, relativeTo: spec.folder, threads: request.threads),
                                  to: folder + "/baselines/richardson-lucy/" + id)
             display.advance()
         }
@@ -120,7 +135,7 @@ public enum LoopRun {
 
         log("step 4/4: evaluate and report")
         let report = try EvaluateRun.run(groundTruth: folder + "/data/test/GT", sets: [
-            EvaluationSet(name: "input", path: testInputs),
+            EvaluationSet(name: "input", path: scoredInputs),
             EvaluationSet(name: "richardson-lucy", path: folder + "/baselines/richardson-lucy"),
             EvaluationSet(name: "network", path: folder + "/predictions"),
         ], threads: request.threads)
@@ -131,7 +146,7 @@ public enum LoopRun {
         var real: RealImageSummary?
         if !request.realImages.isEmpty {
             log("real images: Richardson–Lucy's iterations chosen on the validation split")
-            let restoration = RealImageRestoration(folder: folder, spec: spec, predictor: predictor, threads: request.threads)
+            let restoration = RealImageRestoration(folder: folder, spec: spec, grid: grid, predictor: predictor, threads: request.threads)
             let choice = try restoration.chooseIterations(richardsonLucy, condition: condition.name)
             let candidates = choice.nrmse.sorted { $0.key < $1.key }.map { String(format: "%d: %.4f", $0.key, $0.value) }
             log("  validation NRMSE " + candidates.joined(separator: ", ") + " → \(choice.best) iterations")
@@ -157,17 +172,8 @@ public enum LoopRun {
             real = RealImageSummary(iterations: choice.best, validationNRMSE: choice.nrmse, images: images)
         }
         try LoopReport(folder: folder, spec: template, settings: settings, samples: plan.spec.template.samples,
-                       condition: condition.name, ids: ids, report: report, real: real).write()
+                       condition: condition.name, inputs: String(scoredInputs.dropFirst(folder.count + 1)), ids: ids, report: report, real: real).write()
         log("wrote \(folder)/report.html, metrics.csv, metrics.json")
         return LoopSummary(folder: folder, report: report, real: real)
-    }
-
-    /// The loop compares images pixel by pixel: inputs must lie on the targets' grid.
-    static func checkShapes(_ spec: DatasetSpec) throws {
-        let input = spec.output.inputOnGroundTruthGrid ? spec.shape : spec.conditions[0].acquisition.outputShape(for: spec.shape)
-        let target = spec.target.grid == .input ? spec.conditions[0].acquisition.outputShape(for: spec.shape) : spec.shape
-        guard input == target else {
-            throw WorkflowError.mismatch("the loop needs inputs on the targets' grid (inputs \(input), targets \(target)): set target.grid: input or output.input_on_ground_truth_grid: true")
-        }
     }
 }

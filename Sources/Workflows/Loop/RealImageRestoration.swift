@@ -15,6 +15,7 @@ import Training
 struct RealImageRestoration {
     let folder: String
     let spec: LoadedSpec
+    let grid: LoopGrid
     let predictor: Predictor
     let threads: Int
     static let candidates = [10, 20, 50]
@@ -28,7 +29,7 @@ struct RealImageRestoration {
         for iterations in Self.candidates {
             var total = 0.0
             for id in ids {
-                let input = try TIFFReader.read(inputs + "/" + id).volume()
+                let input = try grid.onTargetGrid(TIFFReader.read(inputs + "/" + id).volume())
                 let restored = try DeconvolveRun.restore(input, with: baseline(iterations), relativeTo: spec.folder, threads: threads)
                 total += try CAREEvaluation().evaluate(prediction: restored, groundTruth: TIFFReader.read(targets + "/" + id).volume()).scores.nrmse
             }
@@ -37,7 +38,8 @@ struct RealImageRestoration {
         return (scores.min { $0.value < $1.value }!.key, scores)
     }
 
-    /// Restores `path` (on the spec's ground-truth grid) into `real/`: `<name>-input.tif`,
+    /// Restores `path` (on the spec's input grid) into `real/`: `<name>-input.tif` (on the
+    /// targets' grid, interpolated for a super-resolution spec, as Richardson–Lucy restores it),
     /// `<name>-network.tif`, `<name>-richardson-lucy.tif`, and for a probabilistic model
     /// (`loop: {loss: laplace}`) `<name>-scale.tif`, the per-pixel scale of its Laplace
     /// distribution: where the network is unsure; with an `adapted` model (`loop --adapt`),
@@ -48,21 +50,22 @@ struct RealImageRestoration {
         guard input.rank == spec.template.shape.count else {
             throw WorkflowError.mismatch("\(path) is \(input.rank)-D; the spec's images are \(spec.template.shape.count)-D")
         }
-        if let recorded = file.metadata.pixelSizeUm?.x, abs(recorded / spec.template.pixelSizeUm.last! - 1) > 0.01 {
-            throw WorkflowError.mismatch("\(path) records \(recorded) µm pixels; the spec's grid is \(spec.template.pixelSizeUm.last!) µm: resample the image or write the spec for its grid")
+        if let recorded = file.metadata.pixelSizeUm?.x, abs(recorded / grid.inputPixelSizeUm.last! - 1) > 0.01 {
+            throw WorkflowError.mismatch("\(path) records \(recorded) µm pixels; the spec's input grid is \(grid.inputPixelSizeUm.last!) µm: resample the image or write the spec for its grid")
         }
-        input.spacingUm = spec.template.pixelSizeUm
+        input.spacingUm = grid.inputPixelSizeUm
         let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         var files = ["input": "\(folder)/real/\(name)-input.tif", "network": "\(folder)/real/\(name)-network.tif",
                      "richardson-lucy": "\(folder)/real/\(name)-richardson-lucy.tif"]
-        try TIFFWriter.write(input, to: files["input"]!)
+        let interpolated = try grid.onTargetGrid(input)
+        try TIFFWriter.write(interpolated, to: files["input"]!)
         let prediction = try predictor.predict([input])
         try TIFFWriter.write(prediction.mean[0], to: files["network"]!)
         if let scale = prediction.scale?[0] {
             files["scale"] = "\(folder)/real/\(name)-scale.tif"
             try TIFFWriter.write(scale, to: files["scale"]!)
         }
-        try TIFFWriter.write(try DeconvolveRun.restore(input, with: baseline, relativeTo: spec.folder, threads: threads), to: files["richardson-lucy"]!)
+        try TIFFWriter.write(try DeconvolveRun.restore(interpolated, with: baseline, relativeTo: spec.folder, threads: threads), to: files["richardson-lucy"]!)
         if let adapted {
             files["adapted"] = "\(folder)/real/\(name)-adapted.tif"
             try TIFFWriter.write(try adapted.predict([input]).mean[0], to: files["adapted"]!)

@@ -10,9 +10,12 @@ struct LoopCommand: ParsableCommand {
         dataset), model/, predictions/, baselines/richardson-lucy/, metrics.csv,
         metrics.json and report.html. The spec's optional `loop:` section sets the
         training steps, batch, patch, network and the Richardson–Lucy iterations. A
-        rerun continues where an interrupted one stopped.
+        rerun continues where an interrupted one stopped. A super-resolution spec
+        (2-D, targets on the ground-truth grid 2× or 3× finer than the inputs) takes
+        loop: {arch: dfcan}, which upsamples; the input and Richardson–Lucy are then
+        scored on the input interpolated onto the targets' grid (inputs-interpolated/).
 
-        With --real, real images (on the spec's ground-truth grid) are restored by the
+        With --real, real images (on the spec's input grid) are restored by the
         network and by Richardson–Lucy, whose iterations (10, 20 or 50) are chosen on
         the synthetic validation split, never on a reference; --reference scores them.
         --adapt also fine-tunes the network on them (fluosynth adapt, the loop's data
