@@ -60,7 +60,7 @@ struct AdaptTests {
         request.options.patch = 16
         request.options.learningRate = 2e-4
         request.options.threads = 2
-        try AdaptRun.run(request) { _ in }
+        _ = try AdaptRun.run(request) { _ in }
         let before = try nrmse(folder + "/model"), after = try nrmse(folder + "/adapted")
         print("adapt: NRMSE against the truth \(before) before, \(after) after adapting")
         #expect(after < before * 0.95, "NRMSE against the truth: \(after) after adapting, \(before) before")
