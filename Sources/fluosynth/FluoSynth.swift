@@ -17,10 +17,10 @@ struct FluoSynth: ParsableCommand {
         subcommands: [GenerateCommand.self, CalibrateCommand.self, AdaptCommand.self, PhantomCommand.self, PSFCommand.self, DegradeCommand.self, SchemaCommand.self, MergeCommand.self, TrainCommand.self, PredictCommand.self, ExportCommand.self, IsotropicCommand.self, LoopCommand.self, EvaluateCommand.self, DeconvolveCommand.self, ResolutionCommand.self, ExplainCommand.self]
     )
 
-    /// Restarts with the right OpenBLAS kernels first when the library misdetected the CPU;
+    /// Restarts first with the library settings this machine runs fastest with (`RuntimeEnvironment`);
     /// a mistyped command gets the nearest one suggested.
     static func main() {
-        OpenBLASRuntime.reexecWithBestCoreIfNeeded()
+        RuntimeEnvironment.reexecIfNeeded()
         fluosynth_line_buffer_stdout()
         if let word = CommandLine.arguments.dropFirst().first, !word.hasPrefix("-") {
             let names = configuration.subcommands.compactMap { $0.configuration.commandName } + ["help"]

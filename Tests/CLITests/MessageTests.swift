@@ -84,6 +84,9 @@ struct MessageTests {
         let result = try fluosynth(["train", folder + "/data", "--out", folder + "/model", "--steps", "40", "--steps-per-epoch", "10",
                                     "--batch", "4", "--patch", "32", "--filters", "8", "--threads", "2", "--source", "low-1"])
         #expect(result.status == 0, "\(result.stderr)")
+        // The CLI restarted itself with OpenMP's passive waiting (RuntimeEnvironment), unless told otherwise.
+        let policy = ProcessInfo.processInfo.environment["OMP_WAIT_POLICY"] ?? "PASSIVE"
+        #expect(result.stdout.contains("OpenMP (oneDNN) threads wait: \(policy);"), "\(result.stdout)")
         func rate(_ text: String, after marker: String) -> Double? {
             guard let range = text.range(of: marker, options: .backwards) else { return nil }
             let tail = text[range.upperBound...].drop { $0 == " " }

@@ -10,9 +10,9 @@ struct FluoBench: ParsableCommand {
                       ExplainLiveBenchmark.self, TrainFromSpecBenchmark.self, LayerBenchmark.self]
     )
 
-    /// Restarts with the right OpenBLAS kernels first when the library misdetected the CPU.
+    /// Restarts first with the library settings this machine runs fastest with (`RuntimeEnvironment`).
     static func main() {
-        OpenBLASRuntime.reexecWithBestCoreIfNeeded()
+        RuntimeEnvironment.reexecIfNeeded()
         main(nil)
     }
 }

@@ -48,7 +48,8 @@ struct TrainingBenchmark: ParsableCommand {
 
     func run() throws {
         print("machine: \(Measure.machine); threads \(threads); load average at start \(loadAverage)")
-        print("OpenBLAS: core \(OpenBLASRuntime.coreName) (\(OpenBLASRuntime.configuration)); OPENBLAS_CORETYPE=\(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "unset")")
+        print("OpenBLAS: core \(OpenBLASRuntime.coreName) (\(OpenBLASRuntime.configuration)); OPENBLAS_CORETYPE=\(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "unset"); "
+              + "OMP_WAIT_POLICY=\(ProcessInfo.processInfo.environment["OMP_WAIT_POLICY"] ?? "unset")")
         let peak = sgemmPeak()
         guard dims == 2 || dims == 3 else { throw ValidationError("--dims must be 2 or 3") }
         guard arch != .dfcan || dims == 2 else { throw ValidationError("DFCAN is 2-D") }

@@ -10,7 +10,7 @@ import Foundation
 /// Emerald Rapids Intel CPU and "Haswell" (AVX2) on an AVX-512 AMD EPYC, losing 2-5× of
 /// `sgemm` speed (measured: 67 and 200 GFLOP/s against 230-390 with SkylakeX kernels).
 /// Because the choice is made before `main`, correcting it needs a re-exec with the
-/// variable set (`reexecWithBestCoreIfNeeded`).
+/// variable set (`RuntimeEnvironment.reexecIfNeeded`).
 public enum OpenBLASRuntime {
     /// The kernel family OpenBLAS chose, e.g. "SkylakeX", "Haswell", "Prescott".
     public static var coreName: String {
@@ -58,28 +58,22 @@ public enum OpenBLASRuntime {
         return preferredCore(cpuFlags: Set(line.split(separator: " ").map(String.init)))
     }
 
-    /// Re-executes this program with `OPENBLAS_CORETYPE` set to the best kernel family for this
-    /// CPU when OpenBLAS runs weaker ones — because its own detection failed, or because the
-    /// environment asks for them (`OPENBLAS_CORETYPE=Haswell`, set globally on some machines,
-    /// costs an AVX-512 CPU about a third of training speed). A program cannot tell a deliberate
-    /// setting from an inherited one, so a weaker setting is replaced, with one line on standard
-    /// error; `FLUOSYNTH_KEEP_OPENBLAS_CORETYPE=1` keeps it. An equal or stronger setting is
-    /// always kept. Call first thing in `main`; returns without doing anything when the kernels
-    /// are the best already, when OpenBLAS ignored the variable on a previous re-exec (it then
-    /// equals the preferred family), or when the re-exec fails.
-    public static func reexecWithBestCoreIfNeeded() {
+    /// The `OPENBLAS_CORETYPE` this process should run with when OpenBLAS runs weaker kernels
+    /// than this CPU's best — because its own detection failed, or because the environment asks
+    /// for them (`OPENBLAS_CORETYPE=Haswell`, set globally on some machines, costs an AVX-512
+    /// CPU about a third of training speed) — with a line for standard error when a setting is
+    /// replaced. A program cannot tell a deliberate setting from an inherited one, so a weaker
+    /// setting is replaced; `FLUOSYNTH_KEEP_OPENBLAS_CORETYPE=1` keeps it. `nil` when the kernels
+    /// are the best already, or when OpenBLAS ignored the variable on a previous re-exec (it then
+    /// equals the preferred family). Applied by `RuntimeEnvironment.reexecIfNeeded`.
+    static func coreTypeCorrection() -> (value: String, notice: String?)? {
         let requested = getenv("OPENBLAS_CORETYPE").map { String(cString: $0) }
         guard getenv("FLUOSYNTH_KEEP_OPENBLAS_CORETYPE") == nil,
               let preferred = preferredCoreForThisCPU, requested != preferred,
-              isWeaker(coreName, than: preferred) else { return }
-        if let requested {
-            FileHandle.standardError.write(Data(("OPENBLAS_CORETYPE=\(requested) selects weaker kernels than this CPU runs: "
-                + "using \(preferred) (FLUOSYNTH_KEEP_OPENBLAS_CORETYPE=1 keeps the setting)\n").utf8))
-        }
-        setenv("OPENBLAS_CORETYPE", preferred, 1)
-        execv("/proc/self/exe", CommandLine.unsafeArgv)
-        // Only reached when execv failed: carry on with the kernels loaded.
-        if let requested { setenv("OPENBLAS_CORETYPE", requested, 1) } else { unsetenv("OPENBLAS_CORETYPE") }
+              isWeaker(coreName, than: preferred) else { return nil }
+        return (preferred, requested.map {
+            "OPENBLAS_CORETYPE=\($0) selects weaker kernels than this CPU runs: using \(preferred) (FLUOSYNTH_KEEP_OPENBLAS_CORETYPE=1 keeps the setting)"
+        })
     }
 }
 

@@ -57,7 +57,8 @@ public struct TrainRequest: Sendable {
 /// display and writes the model folder, the curve (CSV) and its plot (SVG) at every epoch.
 public enum TrainRun {
     public static func run(_ request: TrainRequest, log: (String) -> Void) throws {
-        log("OpenBLAS core: \(OpenBLASRuntime.coreName)\(OpenBLASRuntime.coreAdvice.map { " (\($0))" } ?? ""); threads: \(request.threads)")
+        log("OpenBLAS core: \(OpenBLASRuntime.coreName)\(OpenBLASRuntime.coreAdvice.map { " (\($0))" } ?? ""); OpenMP (oneDNN) threads wait: "
+            + "\(ProcessInfo.processInfo.environment["OMP_WAIT_POLICY"] ?? "libgomp's default"); threads: \(request.threads)")
         let store = ModelStore(directory: request.modelDirectory)
         let normalization = request.resume ? try store.loadConfiguration().normalization : request.architecture.defaultNormalization
         let data = try TrainingSource.open(request, normalization: normalization)
