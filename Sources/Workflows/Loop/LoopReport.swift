@@ -17,6 +17,8 @@ struct LoopReport {
     /// The folder (relative to `folder`) of the inputs as scored: the test inputs, or for a
     /// super-resolution spec those inputs interpolated onto the targets' grid.
     let inputs: String
+    /// Target pixels per input pixel along each axis (`LoopGrid.scale`).
+    let inputScale: Int
     let ids: [String]
     let report: EvaluationReport
     let real: RealImageSummary?
@@ -50,7 +52,7 @@ struct LoopReport {
             condition <code>\(escape(condition))</code>; \(settings.arch == "care" ? "a \(settings.depth)-level U-Net (\(settings.filters) first filters" : "\(settings.arch.uppercased()) (\(settings.filters) channels"), kernel \(settings.kernel), \(settings.loss.uppercased()) loss)
             trained for \(settings.steps) steps; Richardson–Lucy with \(settings.richardsonLucyIterations) iterations\(settings.richardsonLucyTV > 0 ? String(format: " and TV weight %.3g", settings.richardsonLucyTV) : "").
             Scores on the \(ids.count) test images with the CARE protocol: ground truth normalised to its 0.1/99.9 percentiles, each
-            restoration mapped onto it by the least-squares affine fit.\(inputs.hasPrefix("data/") ? "" : " The inputs lie on a coarser grid than the targets: the network upsamples, and input and Richardson–Lucy are scored on the input interpolated onto the targets' grid (<code>\(inputs)/</code>).")</p>
+            restoration mapped onto it by the least-squares affine fit.\(inputScale == 1 ? "" : " The inputs lie on a \(inputScale)× coarser grid than the targets: the network upsamples, and input and Richardson–Lucy are scored on the input interpolated onto the targets' grid (<code>\(inputs)/</code>).")</p>
             <h2>Scores</h2>
             <table><tr><th>method</th>\(Self.columns.map { "<th>\($0.0)</th>" }.joined())</tr>
 

@@ -172,7 +172,7 @@ public enum LoopRun {
             real = RealImageSummary(iterations: choice.best, validationNRMSE: choice.nrmse, images: images)
         }
         try LoopReport(folder: folder, spec: template, settings: settings, samples: plan.spec.template.samples,
-                       condition: condition.name, inputs: String(scoredInputs.dropFirst(folder.count + 1)), ids: ids, report: report, real: real).write()
+                       condition: condition.name, inputs: String(scoredInputs.dropFirst(folder.count + 1)), inputScale: grid.scale, ids: ids, report: report, real: real).write()
         log("wrote \(folder)/report.html, metrics.csv, metrics.json")
         return LoopSummary(folder: folder, report: report, real: real)
     }
