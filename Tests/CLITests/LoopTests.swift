@@ -101,6 +101,14 @@ struct LoopTests {
                 #expect(try image.volume().shape == [128, 128], "\(path)/\(id)")
                 #expect(abs((image.metadata.pixelSizeUm?.x ?? 0) - 0.03) < 1e-6, "\(path)/\(id) records \(String(describing: image.metadata.pixelSizeUm))")
             }
+            // The interpolated input is the input's values on the finer grid: the same mean
+            // (linear interpolation keeps it but at the borders) and most of its contrast.
+            func moments(_ values: [Float]) -> (mean: Double, sd: Double) {
+                let mean = values.reduce(0) { $0 + Double($1) } / Double(values.count)
+                return (mean, (values.reduce(0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / Double(values.count)).squareRoot())
+            }
+            let raw = moments(input.data), fine = moments(try TIFFReader.read("\(loop)/inputs-interpolated/\(id)").volume().data)
+            #expect(abs(fine.mean / raw.mean - 1) < 0.005 && fine.sd > 0.5 * raw.sd && fine.sd <= raw.sd, "input \(raw), interpolated \(fine)")
         }
         let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: loop + "/metrics.json"))) as! [String: [String: Any]]
         #expect(Set(summary.keys) == ["input", "richardson-lucy", "network"] && summary.values.allSatisfy { $0["images"] as? Int == 2 })
