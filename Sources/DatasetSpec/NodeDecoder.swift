@@ -42,6 +42,13 @@ final class DecodingSession {
             throw DecodingError.typeMismatch(Double.self, .init(codingPath: path, debugDescription:
                 "expected a number, a range [min, max] or {distribution: …}"))
         }
+        // A distribution that cannot be drawn from (a reversed range, a log-uniform reaching 0,
+        // a negative sd) is refused here; whether its values suit the key is the key's to say.
+        do {
+            try distribution.validate(key, .real)
+        } catch let PhantomError.invalidParameter(_, problem) {
+            throw DecodingError.dataCorrupted(.init(codingPath: path, debugDescription: problem))
+        }
         // An integer range is drawn by counting its integers, which must fit a Double exactly.
         if integer, case let .uniform(low, high) = distribution, !(high - low < 0x1p53) {
             throw DecodingError.typeMismatch(Int.self, .init(codingPath: path, debugDescription: "expected an integer range narrower than 2^53"))
@@ -56,7 +63,10 @@ final class DecodingSession {
                 value = integer ? distribution.sample(&stream).rounded() : distribution.sample(&stream)
             }
         case let .bound(upper):
-            if case let .uniform(low, high) = distribution { value = upper ? high : low } else { value = distribution.mean }
+            switch distribution {
+            case let .uniform(low, high), let .logUniform(low, high): value = upper ? high : low
+            default: value = distribution.mean
+            }
         }
         drawn[key] = value
         return value

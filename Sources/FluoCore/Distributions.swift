@@ -40,6 +40,13 @@ extension RandomStream {
         return Foundation.exp(Foundation.log(mean) - sigma2 / 2 + sigma2.squareRoot() * normal())
     }
 
+    /// A log-uniform ("reciprocal") deviate on [low, high): exp(U(ln low, ln high)), equally
+    /// likely in each decade (e.g. photon counts spanning several).
+    @inlinable public mutating func logUniform(_ low: Double, _ high: Double) -> Double {
+        precondition(low > 0 && low <= high, "logUniform needs 0 < low ≤ high")
+        return Foundation.exp(uniform(Foundation.log(low), Foundation.log(high)))
+    }
+
     /// A Poisson deviate with real-valued mean `lambda` (never rounded first).
     ///
     /// Sequential-search inversion for λ < 10; for λ ≥ 10 the transformed rejection method

@@ -10,9 +10,13 @@ import Foundation
 ///     [1, 3]                                       uniform on [min, max)
 ///     {distribution: constant, value: 5}
 ///     {distribution: uniform, min: 1, max: 3}
+///     {distribution: loguniform, min: 15, max: 600}   equally likely in each decade
 ///     {distribution: normal, mean: 5, sd: 1}
 ///     {distribution: lognormal, mean: 0.15, sd: 0.05}
 ///     {distribution: poisson, mean: 20}
+///
+/// `loguniform` draws exp(U(ln min, ln max)) (0 < min ≤ max): its mean is
+/// (max − min)/ln(max/min), and it puts as many draws between 15 and 60 as between 150 and 600.
 ///
 /// `lognormal` takes the *arithmetic* mean m and standard deviation s of the values:
 /// exp(N(μ, σ²)) with σ² = ln(1 + s²/m²) and μ = ln m − σ²/2 has exactly that mean and sd.
@@ -24,6 +28,7 @@ import Foundation
 public enum Distribution: Equatable, Sendable {
     case constant(Double)
     case uniform(min: Double, max: Double)
+    case logUniform(min: Double, max: Double)
     case normal(mean: Double, sd: Double)
     case logNormal(mean: Double, sd: Double)
     case poisson(mean: Double)
@@ -67,6 +72,7 @@ public enum Distribution: Equatable, Sendable {
         switch self {
         case let .constant(value): return value
         case let .uniform(low, high): return (low + high) / 2
+        case let .logUniform(low, high): return low == high ? low : (high - low) / Foundation.log(high / low)
         case let .normal(mean, _), let .logNormal(mean, _), let .poisson(mean): return mean
         }
     }
@@ -76,6 +82,11 @@ public enum Distribution: Equatable, Sendable {
         switch self {
         case .constant: return 0
         case let .uniform(low, high): return (high - low) / 12.0.squareRoot()
+        case let .logUniform(low, high):
+            // E[X²] = (max² − min²) / (2 ln(max/min)).
+            guard low != high else { return 0 }
+            let meanSquare = (high * high - low * low) / (2 * Foundation.log(high / low))
+            return Swift.max(0, meanSquare - mean * mean).squareRoot()
         case let .normal(_, sd), let .logNormal(_, sd): return sd
         case let .poisson(mean): return mean.squareRoot()
         }
@@ -86,6 +97,7 @@ public enum Distribution: Equatable, Sendable {
         switch self {
         case let .constant(value): return value
         case let .uniform(low, high): return stream.uniform(low, high)
+        case let .logUniform(low, high): return stream.logUniform(low, high)
         case let .normal(mean, sd): return stream.normal(mean: mean, sd: sd)
         case let .logNormal(mean, sd): return stream.logNormal(mean: mean, sd: sd)
         case let .poisson(mean): return stream.poisson(mean)
@@ -115,6 +127,10 @@ public enum Distribution: Equatable, Sendable {
             try require(low.isFinite && high.isFinite && low <= high, key, "needs min ≤ max, got [\(low), \(high)]")
             try require(support.contains(low) && support.contains(high), key,
                         "must be \(support.phrase), got the range [\(low), \(high)]")
+        case let .logUniform(low, high):
+            try require(low > 0 && high.isFinite && low <= high, key, "log-uniform needs 0 < min ≤ max, got [\(low), \(high)]")
+            try require(support.contains(low) && support.contains(high), key,
+                        "must be \(support.phrase), got the range [\(low), \(high)]")
         case let .normal(mean, sd):
             try require(sd >= 0 && sd.isFinite, key, "needs sd ≥ 0, got \(sd)")
             try require(support.contains(mean), key, "needs a mean \(support.phrase), got \(mean)")
@@ -136,12 +152,12 @@ extension Distribution: ExpressibleByFloatLiteral, ExpressibleByIntegerLiteral {
 
 extension Distribution: Codable {
     private enum Kind: String, Codable, CaseIterable {
-        case constant, uniform, normal, lognormal, poisson
+        case constant, uniform, loguniform, normal, lognormal, poisson
 
         var keys: [String] {
             switch self {
             case .constant: return ["value"]
-            case .uniform: return ["min", "max"]
+            case .uniform, .loguniform: return ["min", "max"]
             case .normal, .lognormal: return ["mean", "sd"]
             case .poisson: return ["mean"]
             }
@@ -158,6 +174,8 @@ extension Distribution: Codable {
             case .constant: self = .constant(try mapping.decode(Double.self, forKey: .value))
             case .uniform:
                 self = .uniform(min: try mapping.decode(Double.self, forKey: .min), max: try mapping.decode(Double.self, forKey: .max))
+            case .loguniform:
+                self = .logUniform(min: try mapping.decode(Double.self, forKey: .min), max: try mapping.decode(Double.self, forKey: .max))
             case .normal:
                 self = .normal(mean: try mapping.decode(Double.self, forKey: .mean), sd: try mapping.decode(Double.self, forKey: .sd))
             case .lognormal:
@@ -189,6 +207,11 @@ extension Distribution: Codable {
             var list = encoder.unkeyedContainer()
             try list.encode(low)
             try list.encode(high)
+        case let .logUniform(low, high):
+            var mapping = encoder.container(keyedBy: CodingKeys.self)
+            try mapping.encode(Kind.loguniform, forKey: .distribution)
+            try mapping.encode(low, forKey: .min)
+            try mapping.encode(high, forKey: .max)
         case let .normal(mean, sd), let .logNormal(mean, sd):
             var mapping = encoder.container(keyedBy: CodingKeys.self)
             try mapping.encode(isLogNormal ? Kind.lognormal : Kind.normal, forKey: .distribution)

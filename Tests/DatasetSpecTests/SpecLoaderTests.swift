@@ -52,6 +52,27 @@ struct SpecLoaderTests {
         #expect(try spec.sample(stream: root.substream(4)).drawn != first.drawn)
     }
 
+    /// A log-uniform range in a spec is drawn per sample like a uniform one, equally often in
+    /// each decade; one reaching 0, or a reversed range, is refused with its key and line.
+    @Test func logUniformRangesAreDrawnPerSample() throws {
+        let spec = try Self.load(Self.yaml.replacingOccurrences(of: "peak_photons: [10, 100]",
+                                                                with: "peak_photons: {distribution: loguniform, min: 10, max: 1000}"))
+        let root = RandomStream(seed: 7)
+        let photons = try (0..<1000).map { i in
+            try #require(spec.sample(stream: root.substream(i)).spec.conditions[1].acquisition.camera?.peakPhotons)
+        }
+        #expect(photons.allSatisfy { $0 >= 10 && $0 < 1000 })
+        #expect(abs(photons.filter { $0 < 100 }.count - 500) < 60)   // a uniform range: 91
+        let negative = Self.yaml.replacingOccurrences(of: "peak_photons: [10, 100]",
+                                                       with: "peak_photons: {distribution: loguniform, min: 0, max: 1000}")
+        #expect { try Self.load(negative) } throws: { error in
+            let error = error as? SpecError
+            return error?.path == "acquisition.camera.peak_photons" && error?.line == 9 && error?.message.contains("0 < min ≤ max") == true
+        }
+        let reversed = Self.yaml.replacingOccurrences(of: "peak_photons: [10, 100]", with: "peak_photons: [100, 10]")
+        #expect { try Self.load(reversed) } throws: { ($0 as? SpecError)?.message.contains("needs min ≤ max") == true }
+    }
+
     @Test func conditionsInheritTheTopLevelAcquisition() throws {
         let spec = try Self.load()
         let dim = spec.template.conditions[0], bright = spec.template.conditions[1]

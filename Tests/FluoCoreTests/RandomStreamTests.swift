@@ -72,6 +72,19 @@ struct RandomStreamTests {
         #expect(abs(l.variance.squareRoot() / 0.05 - 1) < 0.02)
     }
 
+    /// Log-uniform on [15, 600): as many draws in [15, 60) as in [150, 600) (each ln 4 / ln 40
+    /// of them; a uniform draw would put 7.7 % and 77 % there), and the mean (b − a)/ln(b/a).
+    @Test func logUniformIsEquallyLikelyPerDecade() {
+        var rng = RandomStream(seed: 9)
+        let draws = (0..<200_000).map { _ in rng.logUniform(15, 600) }
+        let share = { (range: Range<Double>) in Double(draws.filter(range.contains).count) / Double(draws.count) }
+        let expected = Foundation.log(4.0) / Foundation.log(40.0)
+        #expect(abs(share(15..<60) - expected) < 0.005)
+        #expect(abs(share(150..<600) - expected) < 0.005)
+        #expect(draws.allSatisfy { $0 >= 15 && $0 < 600 })
+        #expect(abs(draws.reduce(0, +) / Double(draws.count) / (585 / Foundation.log(40.0)) - 1) < 0.01)
+    }
+
     @Test func integersAreUniformAndInRange() {
         var rng = RandomStream(seed: 8)
         var counts = [Int](repeating: 0, count: 7)

@@ -17,6 +17,7 @@ struct CodingTests {
         #expect(try decode(#"{"distribution": "normal", "mean": 2, "sd": 1}"#) == .normal(mean: 2, sd: 1))
         #expect(try decode(#"{"distribution": "poisson", "mean": 20}"#) == .poisson(mean: 20))
         #expect(try decode(#"{"distribution": "constant", "value": 4}"#) == .constant(4))
+        #expect(try decode(#"{"distribution": "loguniform", "min": 15, "max": 600}"#) == .logUniform(min: 15, max: 600))
         #expect(throws: DecodingError.self) { try decode("[1, 2, 3]") }
         do {
             _ = try decode(#"{"distribution": "normal", "mean": 2, "sdd": 1}"#)
@@ -24,6 +25,24 @@ struct CodingTests {
         } catch let DecodingError.dataCorrupted(context) {
             #expect(context.debugDescription.contains("did you mean 'sd'?"))
         }
+    }
+
+    /// A log-uniform's stated mean and standard deviation are those of its draws; it survives a
+    /// JSON round trip; a minimum ≤ 0 (no logarithm) or a reversed range is refused.
+    @Test func logUniformMomentsCodingAndValidation() throws {
+        let distribution = Distribution.logUniform(min: 15, max: 600)
+        var stream = RandomStream(seed: 4)
+        let draws = (0..<200_000).map { _ in distribution.sample(&stream) }
+        let mean = draws.reduce(0, +) / Double(draws.count)
+        let sd = (draws.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(draws.count)).squareRoot()
+        #expect(abs(distribution.mean - 158.59) < 0.01)   // 585 / ln 40
+        #expect(abs(mean / distribution.mean - 1) < 0.01)
+        #expect(abs(sd / distribution.standardDeviation - 1) < 0.02)
+        let json = try JSONEncoder().encode(["v": distribution])
+        #expect(try JSONDecoder().decode([String: Distribution].self, from: json)["v"] == distribution)
+        try distribution.validate("peak_photons", .positive)
+        #expect(throws: PhantomError.self) { try Distribution.logUniform(min: 0, max: 600).validate("peak_photons", .positive) }
+        #expect(throws: PhantomError.self) { try Distribution.logUniform(min: 600, max: 15).validate("peak_photons", .positive) }
     }
 
     /// Parameters survive a JSON round trip (the manifest of a dataset records them).

@@ -86,7 +86,7 @@ public enum JSONSchemaGenerator {
         let distribution: [String: Any] = [
             "type": "object",
             "properties": [
-                "distribution": ["type": "string", "enum": ["constant", "uniform", "normal", "lognormal", "poisson"]],
+                "distribution": ["type": "string", "enum": ["constant", "uniform", "loguniform", "normal", "lognormal", "poisson"]],
                 "value": ["type": "number"], "min": ["type": "number"], "max": ["type": "number"],
                 "mean": ["type": "number"], "sd": ["type": "number"],
             ],

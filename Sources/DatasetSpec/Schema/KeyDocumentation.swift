@@ -94,10 +94,10 @@ struct KeyDocumentation: Equatable, Sendable {
         "scmos": .init("sCMOS per-pixel maps of gain, offset and read noise"),
         "scmos.seed": .init("Seed of the per-pixel maps (one camera for all samples)", default: 0, minimum: 0),
         "file": .init("A TIFF map with one value per camera pixel"),
-        "distribution": .init("How values are drawn: constant, uniform, normal, lognormal or poisson"),
+        "distribution": .init("How values are drawn: constant, uniform, loguniform (equally likely in each decade), normal, lognormal or poisson"),
         "value": .init("The value of a constant distribution"),
-        "min": .init("Lower end of a uniform distribution"),
-        "max": .init("Upper end of a uniform distribution"),
+        "min": .init("Lower end of a uniform or loguniform distribution"),
+        "max": .init("Upper end of a uniform or loguniform distribution"),
         "mean": .init("Mean of a normal, lognormal or poisson distribution"),
         "sd": .init("Standard deviation of a normal or lognormal distribution", minimum: 0),
 
