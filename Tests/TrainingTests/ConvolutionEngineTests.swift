@@ -53,6 +53,41 @@ import Testing
         }
     }
 
+    /// oneDNN on channels-last tensors (`ChannelLayout`): the same sums, read and written with
+    /// the channels of a pixel side by side. Each combination of the two sides' layouts, one-
+    /// channel sides (stored alike in both) and a weight gradient in two z slabs.
+    @Test(arguments: [([1, 3, 9, 4, 5], 4), ([2, 16, 4, 6, 5], 8), ([1, 1, 5, 4, 6], 8), ([2, 8, 3, 4, 4], 1), ([2, 3, 7, 9], 5)])
+    func oneDNNReadsAndWritesChannelsLast(shape: [Int], outChannels: Int) {
+        let kernel = [Int](repeating: 3, count: shape.count - 2)
+        let outputShape = [shape[0], outChannels] + shape[2...]
+        let x = GradientCheck.values(shape.reduce(1, *), seed: 6), dy = GradientCheck.values(outputShape.reduce(1, *), seed: 7)
+        for (inputLayout, outputLayout) in [(ChannelLayout.channelsLast, ChannelLayout.channelsLast), (.channelsFirst, .channelsLast),
+                                            (.channelsLast, .channelsFirst)] {
+            let conv = Convolution(name: "c", inChannels: shape[1], outChannels: outChannels, kernelSize: kernel, random: RandomStream(seed: 4))
+            conv.engine = .oneDNN
+            (conv.inputLayout, conv.outputLayout) = (inputLayout, outputLayout)
+            conv.bias.value = GradientCheck.values(outChannels, seed: 5)
+            func stored(_ values: [Float], _ shape: [Int], _ layout: ChannelLayout) -> [Float] {
+                layout == .channelsLast ? ChannelsLast.from(channelsFirst: values, shape: shape) : values
+            }
+            func read(_ values: [Float], _ shape: [Int], _ layout: ChannelLayout) -> [Float] {
+                layout == .channelsLast ? ChannelsLast.toChannelsFirst(values, shape: shape) : values
+            }
+            let compute = Compute(threads: 2, training: true)
+            let y = read(conv.forward(Tensor(shape: shape, values: stored(x, shape, inputLayout)), compute).values, outputShape, outputLayout)
+            let dx = read(conv.backward(Tensor(shape: outputShape, values: stored(dy, outputShape, outputLayout)), compute).values,
+                          shape, inputLayout)
+            let reference = DirectConvolution(shape: shape, outChannels: outChannels, kernel: kernel,
+                                              weights: conv.weight.value, bias: conv.bias.value, x: x, dy: dy)
+            for (got, expected, label) in [(y, reference.y, "forward"), (dx, reference.dx, "input gradient"),
+                                           (conv.weight.gradient, reference.dw, "weight gradient"), (conv.bias.gradient, reference.db, "bias gradient")] {
+                let scale = expected.map(abs).max()!, worst = zip(got, expected).map { abs(Double($0) - $1) }.max()!
+                #expect(got.count == expected.count && worst < 1e-4 * scale,
+                        "\(inputLayout) → \(outputLayout) \(label) \(shape): worst difference \(worst), largest value \(scale)")
+            }
+        }
+    }
+
     /// The filter transform and its gradient are adjoint: ⟨G g Gᵀ, ∂U⟩ = ⟨g, Gᵀ ∂U G⟩.
     @Test func filterGradientIsAdjointOfFilterTransform() {
         let g = GradientCheck.values(2 * 3 * 9, seed: 8), du = GradientCheck.values(16 * 6, seed: 9)
@@ -92,5 +127,22 @@ struct DirectConvolution {
                 dw[weight] += Double(x[input]) * Double(dy[out])
             } } } }
         } } } } }
+    }
+}
+
+/// Conversions between channels-first values (n, c, spatial…) and channels-last ones (n, spatial…, c).
+enum ChannelsLast {
+    static func from(channelsFirst values: [Float], shape: [Int]) -> [Float] {
+        let (n, c, plane) = (shape[0], shape[1], shape[2...].reduce(1, *))
+        var out = [Float](repeating: 0, count: values.count)
+        for s in 0..<n { for ch in 0..<c { for p in 0..<plane { out[(s * plane + p) * c + ch] = values[(s * c + ch) * plane + p] } } }
+        return out
+    }
+
+    static func toChannelsFirst(_ values: [Float], shape: [Int]) -> [Float] {
+        let (n, c, plane) = (shape[0], shape[1], shape[2...].reduce(1, *))
+        var out = [Float](repeating: 0, count: values.count)
+        for s in 0..<n { for ch in 0..<c { for p in 0..<plane { out[(s * c + ch) * plane + p] = values[(s * plane + p) * c + ch] } } }
+        return out
     }
 }

@@ -47,6 +47,38 @@ import Testing
                                 compute: Compute(threads: 2)), "channel attention \(shape)")
     }
 
+    /// Channels-last attention (RCAN's between oneDNN convolutions): its gradients against
+    /// finite differences, and the same output, input and weight gradients as channels-first
+    /// on the transposed tensors (a layout read wrongly but consistently passes the first check
+    /// and fails the second). Channel counts on and off the eight-lane vectors; with a residual.
+    @Test(arguments: [([2, 16, 3, 5, 4], 4), ([1, 12, 70, 65], 3), ([2, 5, 3, 4], 1)])
+    func channelAttentionChannelsLast(shape: [Int], reduction: Int) {
+        func layer(_ layout: ChannelLayout) -> ChannelAttention {
+            let layer = ChannelAttention(name: "ca", channels: shape[1], reduction: reduction, dimensions: shape.count - 2,
+                                         random: RandomStream(seed: 12))
+            layer.squeezeBias.value = GradientCheck.values(layer.reducedChannels, seed: 13, low: 0.3, high: 0.6)
+            layer.exciteBias.value = GradientCheck.values(shape[1], seed: 14)
+            layer.layout = layout
+            return layer
+        }
+        let count = shape.reduce(1, *)
+        let x = GradientCheck.values(count, seed: 15), dy = GradientCheck.values(count, seed: 16), r = GradientCheck.values(count, seed: 17)
+        if count < 2000 {
+            var check = GradientCheck()
+            expectSmall(check.check(layer(.channelsLast), input: x, shape: shape, compute: Compute(threads: 2)), "channels-last attention \(shape)")
+        }
+        let first = layer(.channelsFirst), last = layer(.channelsLast), compute = Compute(threads: 2)
+        let yFirst = first.forward(Tensor(shape: shape, values: x), adding: Tensor(shape: shape, values: r), compute).values
+        let dxFirst = first.backward(Tensor(shape: shape, values: dy), compute).values
+        let toLast = { ChannelsLast.from(channelsFirst: $0, shape: shape) }
+        let yLast = last.forward(Tensor(shape: shape, values: toLast(x)), adding: Tensor(shape: shape, values: toLast(r)), compute).values
+        let dxLast = last.backward(Tensor(shape: shape, values: toLast(dy)), compute).values
+        func close(_ a: [Float], _ b: [Float]) -> Bool { zip(a, b).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($1)) } }
+        #expect(close(ChannelsLast.toChannelsFirst(yLast, shape: shape), yFirst), "output \(shape)")
+        #expect(close(ChannelsLast.toChannelsFirst(dxLast, shape: shape), dxFirst), "input gradient \(shape)")
+        for (a, b) in zip(last.parameters, first.parameters) { #expect(close(a.gradient, b.gradient), "\(a.name) \(shape)") }
+    }
+
     @Test func gelu() {
         var check = GradientCheck()
         check.step = 1e-3

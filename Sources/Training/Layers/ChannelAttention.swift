@@ -15,6 +15,10 @@ import Foundation
 ///
 /// DFCAN pools another tensor d, the descriptor (features of x's spectrum), instead of x:
 /// p_c = mean of d_c, and ∂d_c = ∂p_c / P is kept in `descriptorGradient`.
+///
+/// With `layout` channels-last (RCAN between oneDNN's convolutions) the sums over pixels run
+/// per chunk of `chunkPixels` pixels, all channels at once, and the chunks are added in order,
+/// so the result does not depend on the thread count either.
 public final class ChannelAttention: Layer {
     public let channels: Int
     public let reducedChannels: Int
@@ -31,6 +35,10 @@ public final class ChannelAttention: Layer {
     public private(set) var descriptorGradient: Tensor?
     /// Per sample: pooled means p (C), hidden z (C/r), weights s (C).
     private var pooled: [Float] = [], hidden: [Float] = [], weights: [Float] = []
+    /// How x (and y, ∂y, ∂x) hold their channels; channels-last needs the descriptor to be x.
+    public var layout = ChannelLayout.channelsFirst
+    /// Pixels per partial sum in channels-last layout.
+    static let chunkPixels = 4096
 
     /// Glorot-uniform 1×1 kernels (Keras's default) drawn from `random`, zero biases.
     public init(name: String, channels: Int, reduction: Int, dimensions: Int, random: RandomStream) {
@@ -55,20 +63,32 @@ public final class ChannelAttention: Layer {
 
     public func forward(_ x: Tensor, _ compute: Compute) -> Tensor { forward(x, descriptor: x, compute) }
 
-    /// y = s ⊙ x with s from the channel means of `d` (same batch and channels as x).
-    public func forward(_ x: Tensor, descriptor d: Tensor, _ compute: Compute) -> Tensor {
+    /// y = s ⊙ x + r: the attention and a residual r of x's shape and layout in one pass (an
+    /// RCAN block's skip). r's gradient is ∂y itself, so `backward` is unchanged.
+    public func forward(_ x: Tensor, adding residual: Tensor, _ compute: Compute) -> Tensor {
+        forward(x, descriptor: x, adding: residual, compute)
+    }
+
+    /// y = s ⊙ x (+ `residual`) with s from the channel means of `d` (same batch and channels as x).
+    public func forward(_ x: Tensor, descriptor d: Tensor, adding residual: Tensor? = nil, _ compute: Compute) -> Tensor {
+        precondition(residual.map { $0.shape == x.shape } ?? true, "ChannelAttention: residual \(residual!.shape) is not \(x.shape)")
         precondition(x.channels == channels && d.channels == channels && d.batch == x.batch,
                      "ChannelAttention: input \(x.shape) or descriptor \(d.shape) does not have \(channels) channels")
         input = x
         descriptor = d
         let y = Tensor.reusing(output, shape: x.shape)
         output = y
+        precondition(layout == .channelsFirst || d === x, "ChannelAttention: a separate descriptor must be channels-first")
         let n = x.batch, c = channels, r = reducedChannels, plane = x.spatialCount, descriptorPlane = d.spatialCount
-        pooled = [Float](repeating: 0, count: n * c)
-        pooled.withUnsafeMutableBufferPointer { pooled in
-            nonisolated(unsafe) let pooled = pooled
-            compute.parallel(n * c) { item, _ in
-                pooled[item] = SIMDSum.sum(d.pointer + item * descriptorPlane, count: descriptorPlane) / Float(descriptorPlane)
+        if layout == .channelsLast {
+            pooled = Self.channelSums(x.pointer, nil, batch: n, channels: c, plane: plane, compute).map { $0 / Float(plane) }
+        } else {
+            pooled = [Float](repeating: 0, count: n * c)
+            pooled.withUnsafeMutableBufferPointer { pooled in
+                nonisolated(unsafe) let pooled = pooled
+                compute.parallel(n * c) { item, _ in
+                    pooled[item] = SIMDSum.sum(d.pointer + item * descriptorPlane, count: descriptorPlane) / Float(descriptorPlane)
+                }
             }
         }
         hidden = [Float](repeating: 0, count: n * r)
@@ -85,13 +105,7 @@ public final class ChannelAttention: Layer {
                 weights[sample * c + i] = 1 / (1 + expf(-a))
             }
         }
-        weights.withUnsafeBufferPointer { weights in
-            nonisolated(unsafe) let weights = weights
-            compute.parallel(n * c) { item, _ in
-                let source = x.pointer + item * plane, target = y.pointer + item * plane, s = weights[item]
-                for p in 0..<plane { target[p] = source[p] * s }
-            }
-        }
+        scale(x, by: weights, shift: nil, adding: residual, into: y, compute)
         return y
     }
 
@@ -100,10 +114,14 @@ public final class ChannelAttention: Layer {
         let n = x.batch, c = channels, r = reducedChannels, plane = x.spatialCount, descriptorPlane = d.spatialCount
         let separate = d !== x
         var weightGradient = [Float](repeating: 0, count: n * c)
-        weightGradient.withUnsafeMutableBufferPointer { ds in
-            nonisolated(unsafe) let ds = ds
-            compute.parallel(n * c) { item, _ in
-                ds[item] = SIMDSum.dot(dy.pointer + item * plane, x.pointer + item * plane, count: plane)
+        if layout == .channelsLast {
+            weightGradient = Self.channelSums(dy.pointer, x.pointer, batch: n, channels: c, plane: plane, compute)
+        } else {
+            weightGradient.withUnsafeMutableBufferPointer { ds in
+                nonisolated(unsafe) let ds = ds
+                compute.parallel(n * c) { item, _ in
+                    ds[item] = SIMDSum.dot(dy.pointer + item * plane, x.pointer + item * plane, count: plane)
+                }
             }
         }
         var dW1 = [Float](repeating: 0, count: r * c), db1 = [Float](repeating: 0, count: r)
@@ -137,16 +155,7 @@ public final class ChannelAttention: Layer {
         exciteBias.gradient = db2
         let dx = Tensor.reusing(inputGradient, shape: x.shape)
         inputGradient = dx
-        weights.withUnsafeBufferPointer { weights in
-            poolGradient.withUnsafeBufferPointer { poolGradient in
-                nonisolated(unsafe) let (weights, poolGradient) = (weights, poolGradient)
-                compute.parallel(n * c) { item, _ in
-                    let gradient = dy.pointer + item * plane, target = dx.pointer + item * plane
-                    let s = weights[item], shift = separate ? 0 : poolGradient[item] / Float(plane)
-                    for p in 0..<plane { target[p] = gradient[p] * s + shift }
-                }
-            }
-        }
+        scale(dy, by: weights, shift: separate ? nil : poolGradient.map { $0 / Float(plane) }, adding: nil, into: dx, compute)
         if separate {
             let dd = Tensor.reusing(descriptorGradient, shape: d.shape)
             descriptorGradient = dd
@@ -155,5 +164,94 @@ public final class ChannelAttention: Layer {
             }
         }
         return dx
+    }
+
+    /// target[n, c, p] = source[n, c, p] · factor[n, c] (+ shift[n, c]) (+ residual[n, c, p]),
+    /// in `layout`.
+    private func scale(_ source: Tensor, by factor: [Float], shift: [Float]?, adding residual: Tensor?, into target: Tensor,
+                       _ compute: Compute) {
+        precondition(shift == nil || residual == nil, "ChannelAttention.scale: a shift or a residual, not both")
+        let n = source.batch, c = channels, plane = source.spatialCount
+        let shift = shift ?? [Float](repeating: 0, count: n * c)
+        factor.withUnsafeBufferPointer { factor in
+            shift.withUnsafeBufferPointer { shift in
+                nonisolated(unsafe) let (factor, shift) = (factor.baseAddress!, shift.baseAddress!)
+                if layout == .channelsLast {
+                    let chunks = (plane + Self.chunkPixels - 1) / Self.chunkPixels, vectorEnd = c - c % 8
+                    compute.parallel(n * chunks) { item, _ in
+                        let sample = item / chunks, start = (item % chunks) * Self.chunkPixels
+                        let f = factor + sample * c, b = shift + sample * c
+                        for p in start..<Swift.min(plane, start + Self.chunkPixels) {
+                            let offset = (sample * plane + p) * c
+                            let from = UnsafePointer(source.pointer + offset), to = target.pointer + offset
+                            if let residual {
+                                let r = UnsafePointer(residual.pointer + offset)
+                                for g in stride(from: 0, to: vectorEnd, by: 8) {
+                                    to.store(from.load(SIMD8<Float>.self, at: g) * f.load(SIMD8<Float>.self, at: g) + r.load(SIMD8<Float>.self, at: g), at: g)
+                                }
+                                for channel in vectorEnd..<c { to[channel] = from[channel] * f[channel] + r[channel] }
+                            } else {
+                                for g in stride(from: 0, to: vectorEnd, by: 8) {
+                                    to.store(from.load(SIMD8<Float>.self, at: g) * f.load(SIMD8<Float>.self, at: g) + b.load(SIMD8<Float>.self, at: g), at: g)
+                                }
+                                for channel in vectorEnd..<c { to[channel] = from[channel] * f[channel] + b[channel] }
+                            }
+                        }
+                    }
+                } else {
+                    compute.parallel(n * c) { item, _ in
+                        let from = source.pointer + item * plane, to = target.pointer + item * plane
+                        let f = factor[item], b = shift[item]
+                        if let residual {
+                            let r = residual.pointer + item * plane
+                            for p in 0..<plane { to[p] = from[p] * f + r[p] }
+                        } else {
+                            for p in 0..<plane { to[p] = from[p] * f + b }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Σ_p a[n, p, c] (· b[n, p, c]) per (n, c) of channels-last tensors: per chunk of
+    /// `chunkPixels` pixels a partial sum (eight channels at a time in one register), then the
+    /// chunks added in order.
+    static func channelSums(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>?, batch n: Int, channels c: Int, plane: Int,
+                            _ compute: Compute) -> [Float] {
+        let chunks = (plane + chunkPixels - 1) / chunkPixels, vectorEnd = c - c % 8
+        var partial = [Float](repeating: 0, count: n * chunks * c)
+        partial.withUnsafeMutableBufferPointer { partial in
+            nonisolated(unsafe) let partial = partial.baseAddress!
+            compute.parallel(n * chunks) { item, _ in
+                let sample = item / chunks, start = (item % chunks) * chunkPixels, sum = partial + item * c
+                let pixels = start..<Swift.min(plane, start + chunkPixels)
+                for g in stride(from: 0, to: vectorEnd, by: 8) {
+                    var lanes = SIMD8<Float>.zero
+                    for p in pixels {
+                        let offset = (sample * plane + p) * c + g
+                        if let b { lanes += a.load(SIMD8<Float>.self, at: offset) * b.load(SIMD8<Float>.self, at: offset) } else {
+                            lanes += a.load(SIMD8<Float>.self, at: offset)
+                        }
+                    }
+                    sum.store(lanes, at: g)
+                }
+                for channel in vectorEnd..<c {
+                    var total: Float = 0
+                    for p in pixels {
+                        let offset = (sample * plane + p) * c + channel
+                        total += a[offset] * (b?[offset] ?? 1)
+                    }
+                    sum[channel] = total
+                }
+            }
+        }
+        var total = [Float](repeating: 0, count: n * c)
+        for sample in 0..<n {
+            for chunk in 0..<chunks {
+                for channel in 0..<c { total[sample * c + channel] += partial[(sample * chunks + chunk) * c + channel] }
+            }
+        }
+        return total
     }
 }

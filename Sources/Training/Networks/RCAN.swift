@@ -9,7 +9,7 @@ import FluoCore
 ///     y = 0.5·conv(t) + 0.5,
 ///
 /// CA the channel attention (`ChannelAttention`); every convolution has a bias and "same"
-/// padding. The input standardisation 2x − 1 and its inverse map the percentile-normalised
+/// padding. Where every convolution runs on oneDNN, the features h are held channels-last. The input standardisation 2x − 1 and its inverse map the percentile-normalised
 /// range [0, 1] to [−1, 1] inside the network.
 public final class RCAN: Network {
     public let configuration: RCANConfiguration
@@ -42,6 +42,20 @@ public final class RCAN: Network {
         }
         trunk = convolution("trunk", c.channels, c.channels)
         tail = convolution("tail", c.channels, c.outChannels)
+        if convolutions.allSatisfy({ $0.engine == .oneDNN }) { keepChannelsLast() }
+    }
+
+    /// Between the head and the tail every tensor stays channels-last, where all convolutions
+    /// run on oneDNN (3-D, and 2-D kernels other than 3×3): oneDNN then reads and writes them
+    /// as they are, with no conversions to its blocked layouts, and the attention and the
+    /// additions run on them unchanged.
+    private func keepChannelsLast() {
+        head.outputLayout = .channelsLast
+        for convolution in convolutions.dropFirst().dropLast() {
+            (convolution.inputLayout, convolution.outputLayout) = (.channelsLast, .channelsLast)
+        }
+        tail.inputLayout = .channelsLast
+        for group in groups { for block in group.blocks { block.attention.layout = .channelsLast } }
     }
 
     public var parameters: [Parameter] {
@@ -127,9 +141,7 @@ final class ChannelAttentionBlock {
 
     func forward(_ x: Tensor, _ compute: Compute) -> Tensor {
         let h = relu.adopt(first.forward(x, compute))
-        let y = attention.forward(second.forward(h, compute), compute)
-        Elementwise.add(x, into: y, compute)
-        return y
+        return attention.forward(second.forward(h, compute), adding: x, compute)
     }
 
     func backward(_ dy: Tensor, _ compute: Compute) -> Tensor {

@@ -34,6 +34,9 @@ public final class Convolution: Layer {
     /// Applies max(0, ·) to the output in the same pass as the bias (saves a pass over memory;
     /// the following `ReLU` then only keeps the output for its backward pass).
     public var fusedReLU = false
+    /// How the input and output tensors hold their channels (`ChannelLayout`); channels-last
+    /// runs on oneDNN only.
+    public var inputLayout = ChannelLayout.channelsFirst, outputLayout = ChannelLayout.channelsFirst
 
     private var input: Tensor?
     private var output: Tensor?
@@ -47,6 +50,8 @@ public final class Convolution: Layer {
     public var engine: Engine {
         didSet { precondition(engine.supports(kernelSize: kernelSize), "Convolution: \(engine) cannot run kernel \(kernelSize)") }
     }
+    /// Whether either side is channels-last (which only the oneDNN engine reads and writes).
+    var usesChannelsLast: Bool { inputLayout == .channelsLast || outputLayout == .channelsLast }
     /// oneDNN's primitives for the last input shape (`engine == .oneDNN`).
     private var oneDNN: OneDNNConvolution?
     /// Winograd-transformed filters (forward, or transposed for the input gradient).
@@ -81,6 +86,7 @@ public final class Convolution: Layer {
     public func forward(_ x: Tensor, _ compute: Compute) -> Tensor {
         precondition(x.channels == inChannels && x.spatialRank == kernelSize.count,
                      "Convolution: input \(x.shape) does not fit \(inChannels) channels and kernel \(kernelSize)")
+        precondition(engine == .oneDNN || !usesChannelsLast, "Convolution: channels-last tensors need the oneDNN engine, not \(engine)")
         input = x
         let y = Tensor.reusing(output, shape: [x.batch, outChannels] + x.spatialShape)
         output = y
@@ -124,9 +130,14 @@ public final class Convolution: Layer {
     }
 
     /// oneDNN's primitives for input `x` on `compute`'s threads, built when the shape changes.
+    /// A one-channel side is stored alike in both layouts, so it takes the other side's, and
+    /// oneDNN runs one layout throughout.
     private func oneDNN(for x: Tensor, _ compute: Compute) -> OneDNNConvolution {
-        let shape = OneDNNConvolution.Shape(input: x.shape, outChannels: outChannels, kernel: kernelSize,
-                                            threads: compute.threads, relu: fusedReLU)
+        var shape = OneDNNConvolution.Shape(input: x.shape, outChannels: outChannels, kernel: kernelSize,
+                                            threads: compute.threads, relu: fusedReLU,
+                                            inputLayout: inputLayout, outputLayout: outputLayout)
+        if inChannels == 1 { shape.inputLayout = outputLayout }
+        if outChannels == 1 { shape.outputLayout = shape.inputLayout }
         if let oneDNN, oneDNN.shape == shape { return oneDNN }
         let plan = OneDNNConvolution(shape)
         oneDNN = plan

@@ -1,8 +1,9 @@
 import CDNNL
 
 /// The products of `Convolution` through oneDNN's direct convolutions for one input shape and
-/// thread count: the JIT kernels TensorFlow-CPU runs, on channel-blocked layouts
-/// (e.g. nCdhw16c) reached by reorders from and to FluoSynth's row-major tensors.
+/// thread count: the JIT kernels TensorFlow-CPU runs. Channels-first tensors reach the
+/// channel-blocked layouts those kernels prefer (e.g. nCdhw16c) by reorders there and back;
+/// channels-last tensors (`ChannelLayout`) are read and written as they are.
 ///
 /// - Forward, y = conv(x, w) + b (then max(0, ·) as a post-operation when the ReLU is fused),
 ///   and the input gradient ∂x = conv_transposed(∂y, w) run on the whole batch with
@@ -27,6 +28,8 @@ final class OneDNNConvolution {
         var kernel: [Int]
         var threads: Int
         var relu: Bool
+        var inputLayout = ChannelLayout.channelsFirst
+        var outputLayout = ChannelLayout.channelsFirst
 
         var output: [Int] { [input[0], outChannels] + input[2...] }
         var weights: [Int] { [outChannels, input[1]] + kernel }
@@ -48,16 +51,17 @@ final class OneDNNConvolution {
         let padding = shape.kernel.map { $0 / 2 }
         let batch = Self.descriptors(shape, input: shape.input, output: shape.output, padBefore: padding, padAfter: padding,
                                      threads: shape.threads)
+        let input = shape.user(shape.input, shape.inputLayout), output = shape.user(shape.output, shape.outputLayout)
         forwardStage = Stage(batch.forward, threads: shape.threads, [
-            argument.init(DNNL_ARG_SRC, dnnl_query_src_md, .plain(shape.input)),
+            argument.init(DNNL_ARG_SRC, dnnl_query_src_md, input),
             argument.init(DNNL_ARG_WEIGHTS, dnnl_query_weights_md, .plain(shape.weights)),
             argument.init(DNNL_ARG_BIAS, dnnl_query_weights_md, .plain(shape.bias), index: 1),
-            argument.init(DNNL_ARG_DST, dnnl_query_dst_md, .plain(shape.output), isOutput: true),
+            argument.init(DNNL_ARG_DST, dnnl_query_dst_md, output, isOutput: true),
         ])
         dataStage = Stage(batch.data, threads: shape.threads, [
-            argument.init(DNNL_ARG_DIFF_DST, dnnl_query_diff_dst_md, .plain(shape.output)),
+            argument.init(DNNL_ARG_DIFF_DST, dnnl_query_diff_dst_md, output),
             argument.init(DNNL_ARG_WEIGHTS, dnnl_query_weights_md, .plain(shape.weights)),
-            argument.init(DNNL_ARG_DIFF_SRC, dnnl_query_diff_src_md, .plain(shape.input), isOutput: true),
+            argument.init(DNNL_ARG_DIFF_SRC, dnnl_query_diff_src_md, input, isOutput: true),
         ])
         let plan = Slab.plan(shape)
         slabs = plan.slabs
@@ -66,8 +70,9 @@ final class OneDNNConvolution {
             let descriptors = Self.descriptors(shape, input: input, output: output, padBefore: [piece.padBefore] + padding.dropFirst(),
                                                padAfter: [piece.padAfter] + padding.dropFirst(), threads: 1)
             return Stage(descriptors.weights, threads: 1, [
-                argument.init(DNNL_ARG_SRC, dnnl_query_src_md, shape.sampleSlab(shape.input, length: piece.input)),
-                argument.init(DNNL_ARG_DIFF_DST, dnnl_query_diff_dst_md, shape.sampleSlab(shape.output, length: piece.output)),
+                argument.init(DNNL_ARG_SRC, dnnl_query_src_md, shape.sampleSlab(shape.input, length: piece.input, shape.inputLayout)),
+                argument.init(DNNL_ARG_DIFF_DST, dnnl_query_diff_dst_md,
+                              shape.sampleSlab(shape.output, length: piece.output, shape.outputLayout)),
                 argument.init(DNNL_ARG_DIFF_WEIGHTS, dnnl_query_diff_weights_md, .plain(shape.weights), isOutput: true),
                 argument.init(DNNL_ARG_DIFF_BIAS, dnnl_query_diff_weights_md, .plain(shape.bias), index: 1, isOutput: true),
             ])
@@ -92,14 +97,14 @@ final class OneDNNConvolution {
     func weightGradients(_ x: Tensor, _ dy: Tensor, _ compute: Compute) -> (weight: [Float], bias: [Float]) {
         let weightCount = shape.weights.reduce(1, *), perPiece = weightCount + shape.outChannels
         let pieces = shape.input[0] * slabs.count, slabs = self.slabs, stages = slabStages
-        let plane = shape.input[3...].reduce(1, *)
+        let inputStep = shape.planeStep(shape.input, shape.inputLayout), outputStep = shape.planeStep(shape.output, shape.outputLayout)
         if pieceGradients.count < pieces * perPiece { pieceGradients = [Float](repeating: 0, count: pieces * perPiece) }
         var total = [Float](repeating: 0, count: perPiece)
         pieceGradients.withUnsafeMutableBufferPointer { grads in
             nonisolated(unsafe) let grads = grads.baseAddress!
             compute.parallel(pieces) { piece, worker in
                 let n = piece / slabs.count, slab = slabs[piece % slabs.count], dw = grads + piece * perPiece
-                stages[slab.stage].run([x.sample(n) + slab.inputStart * plane, dy.sample(n) + slab.outputStart * plane,
+                stages[slab.stage].run([x.sample(n) + slab.inputStart * inputStep, dy.sample(n) + slab.outputStart * outputStep,
                                         dw, dw + weightCount], compute, worker: worker)
             }
             total.withUnsafeMutableBufferPointer { Convolution.sumSamples(grads, batch: pieces, perSample: perPiece, into: $0.baseAddress!, compute) }
@@ -113,10 +118,14 @@ final class OneDNNConvolution {
         -> (forward: OneDNN.PrimitiveDescriptor, data: OneDNN.PrimitiveDescriptor, weights: OneDNN.PrimitiveDescriptor) {
         OneDNN.setThreads(threads)
         let before = padBefore.map(Int64.init), after = padAfter.map(Int64.init), strides = shape.kernel.map { _ in Int64(1) }
-        var source = OneDNN.Descriptor(shape: input, layout: dnnl_format_tag_any).raw
+        // Channels-last tensors are taken as they are; for channels-first ones oneDNN chooses.
+        func layout(_ layout: ChannelLayout) -> dnnl_format_tag_t {
+            layout == .channelsLast ? layout.oneDNNTag(rank: input.count) : dnnl_format_tag_any
+        }
+        var source = OneDNN.Descriptor(shape: input, layout: layout(shape.inputLayout)).raw
         var weights = OneDNN.Descriptor(shape: shape.weights, layout: dnnl_format_tag_any).raw
         var bias = OneDNN.Descriptor.plain(shape.bias).raw
-        var destination = OneDNN.Descriptor(shape: output, layout: dnnl_format_tag_any).raw
+        var destination = OneDNN.Descriptor(shape: output, layout: layout(shape.outputLayout)).raw
         let what = "a convolution of \(input) into \(shape.outChannels) channels, kernel \(shape.kernel)"
         var forward = dnnl_convolution_desc_t(), data = dnnl_convolution_desc_t(), gradient = dnnl_convolution_desc_t()
         OneDNN.check(dnnl_convolution_forward_desc_init(&forward, dnnl_forward_training, dnnl_convolution_direct, &source, &weights,
@@ -175,10 +184,21 @@ extension OneDNNConvolution.Shape {
     /// `tensor` (batch, channels, spatial…) as one sample with `length` along the first spatial axis.
     func slab(_ tensor: [Int], length: Int) -> [Int] { [1, tensor[1], length] + tensor[3...] }
 
-    /// The row-major layout of a slab inside one sample of `tensor`: channels keep the whole
-    /// sample's stride.
-    func sampleSlab(_ tensor: [Int], length: Int) -> OneDNN.Descriptor {
+    /// The user's memory of `tensor` in `layout`.
+    func user(_ tensor: [Int], _ layout: ChannelLayout) -> OneDNN.Descriptor {
+        OneDNN.Descriptor(shape: tensor, layout: layout.oneDNNTag(rank: tensor.count))
+    }
+
+    /// Elements from one plane of the first spatial axis to the next, within a sample.
+    func planeStep(_ tensor: [Int], _ layout: ChannelLayout) -> Int {
+        tensor[3...].reduce(1, *) * (layout == .channelsLast ? tensor[1] : 1)
+    }
+
+    /// The layout of a slab inside one sample of `tensor`: channels-last slabs are contiguous;
+    /// channels-first ones keep the whole sample's channel stride.
+    func sampleSlab(_ tensor: [Int], length: Int, _ layout: ChannelLayout) -> OneDNN.Descriptor {
         let dims = slab(tensor, length: length)
+        if layout == .channelsLast { return user(dims, layout) }
         var strides = [Int](repeating: 1, count: dims.count)
         for axis in stride(from: dims.count - 2, through: 2, by: -1) { strides[axis] = strides[axis + 1] * dims[axis + 1] }
         strides[1] = tensor[2...].reduce(1, *)
