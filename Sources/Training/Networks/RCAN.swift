@@ -9,8 +9,9 @@ import FluoCore
 ///     y = 0.5·conv(t) + 0.5,
 ///
 /// CA the channel attention (`ChannelAttention`); every convolution has a bias and "same"
-/// padding. Where every convolution runs on oneDNN, the features h are held channels-last. The input standardisation 2x − 1 and its inverse map the percentile-normalised
-/// range [0, 1] to [−1, 1] inside the network.
+/// padding. The input standardisation 2x − 1 and its inverse map the percentile-normalised
+/// range [0, 1] to [−1, 1] inside the network. Where every convolution runs on oneDNN, the
+/// features h are held channels-last (`keepChannelsLast`).
 public final class RCAN: Network {
     public let configuration: RCANConfiguration
     let head: Convolution

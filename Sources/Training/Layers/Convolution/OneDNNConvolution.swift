@@ -208,26 +208,28 @@ extension OneDNNConvolution.Shape {
 }
 
 extension OneDNNConvolution {
-    /// A primitive and its arguments, each a row-major buffer that is reordered into (inputs)
-    /// or out of (outputs) a scratch buffer where the primitive chose another layout.
+    /// A primitive and its arguments, each a buffer in the caller's layout that is reordered
+    /// into (inputs) or out of (outputs) a scratch buffer where the primitive chose another
+    /// layout.
     final class Stage: @unchecked Sendable {
         struct Argument {
             var id: Int32
             var query: dnnl_query_t
-            var rowMajor: OneDNN.Descriptor
+            /// The caller's layout of the buffer.
+            var user: OneDNN.Descriptor
             /// Which of the primitive's arguments of that kind (the bias is weights number 1).
             var index = 0
             var isOutput = false
 
-            init(_ id: Int32, _ query: dnnl_query_t, _ rowMajor: OneDNN.Descriptor, index: Int = 0, isOutput: Bool = false) {
-                (self.id, self.query, self.rowMajor, self.index, self.isOutput) = (id, query, rowMajor, index, isOutput)
+            init(_ id: Int32, _ query: dnnl_query_t, _ user: OneDNN.Descriptor, index: Int = 0, isOutput: Bool = false) {
+                (self.id, self.query, self.user, self.index, self.isOutput) = (id, query, user, index, isOutput)
             }
         }
 
         let descriptor: OneDNN.PrimitiveDescriptor
         private let primitive: OneDNN.Primitive
         private let threads: Int
-        /// Per argument: the primitive's layout where it differs from the row-major one.
+        /// Per argument: the primitive's layout where it differs from the caller's.
         private let arguments: [(argument: Argument, staged: OneDNN.Descriptor?)]
         /// The primitive's working memory, passed with each run (one per worker).
         private let scratchpad: OneDNN.Descriptor
@@ -239,7 +241,7 @@ extension OneDNNConvolution {
             primitive = OneDNN.Primitive(descriptor)
             self.arguments = arguments.map { argument in
                 let chosen = descriptor.descriptor(argument.query, index: argument.index)
-                return (argument, chosen == argument.rowMajor ? nil : chosen)
+                return (argument, chosen == argument.user ? nil : chosen)
             }
             scratchpad = descriptor.descriptor(dnnl_query_scratchpad_md)
             precondition(self.arguments.filter { $0.staged != nil }.count < Compute.slots,
@@ -257,7 +259,7 @@ extension OneDNNConvolution {
                 return OneDNN.Memory(descriptor, pointer: compute.scratch(worker: worker, slot: slot, count: floats))
             }
             let memories = zip(arguments, buffers).map { argument, buffer in
-                let user = OneDNN.Memory(argument.argument.rowMajor, pointer: buffer)
+                let user = OneDNN.Memory(argument.argument.user, pointer: buffer)
                 guard let staged = argument.staged else { return (user: user, executed: user) }
                 let memory = scratch(staged)
                 if !argument.argument.isOutput { OneDNN.reorder(user, into: memory) }
