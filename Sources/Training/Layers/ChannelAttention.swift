@@ -74,11 +74,11 @@ public final class ChannelAttention: Layer {
         precondition(residual.map { $0.shape == x.shape } ?? true, "ChannelAttention: residual \(residual!.shape) is not \(x.shape)")
         precondition(x.channels == channels && d.channels == channels && d.batch == x.batch,
                      "ChannelAttention: input \(x.shape) or descriptor \(d.shape) does not have \(channels) channels")
+        precondition(layout == .channelsFirst || d === x, "ChannelAttention: a separate descriptor must be channels-first")
         input = x
         descriptor = d
         let y = Tensor.reusing(output, shape: x.shape)
         output = y
-        precondition(layout == .channelsFirst || d === x, "ChannelAttention: a separate descriptor must be channels-first")
         let n = x.batch, c = channels, r = reducedChannels, plane = x.spatialCount, descriptorPlane = d.spatialCount
         if layout == .channelsLast {
             pooled = Self.channelSums(x.pointer, nil, batch: n, channels: c, plane: plane, compute).map { $0 / Float(plane) }
@@ -184,18 +184,12 @@ public final class ChannelAttention: Layer {
                         for p in start..<Swift.min(plane, start + Self.chunkPixels) {
                             let offset = (sample * plane + p) * c
                             let from = UnsafePointer(source.pointer + offset), to = target.pointer + offset
-                            if let residual {
-                                let r = UnsafePointer(residual.pointer + offset)
-                                for g in stride(from: 0, to: vectorEnd, by: 8) {
-                                    to.store(from.load(SIMD8<Float>.self, at: g) * f.load(SIMD8<Float>.self, at: g) + r.load(SIMD8<Float>.self, at: g), at: g)
-                                }
-                                for channel in vectorEnd..<c { to[channel] = from[channel] * f[channel] + r[channel] }
-                            } else {
-                                for g in stride(from: 0, to: vectorEnd, by: 8) {
-                                    to.store(from.load(SIMD8<Float>.self, at: g) * f.load(SIMD8<Float>.self, at: g) + b.load(SIMD8<Float>.self, at: g), at: g)
-                                }
-                                for channel in vectorEnd..<c { to[channel] = from[channel] * f[channel] + b[channel] }
+                            // The addend: the residual's pixel, or the shift (the same for every pixel).
+                            let a = residual.map { UnsafePointer($0.pointer + offset) } ?? b
+                            for g in stride(from: 0, to: vectorEnd, by: 8) {
+                                to.store(from.load(SIMD8<Float>.self, at: g) * f.load(SIMD8<Float>.self, at: g) + a.load(SIMD8<Float>.self, at: g), at: g)
                             }
+                            for channel in vectorEnd..<c { to[channel] = from[channel] * f[channel] + a[channel] }
                         }
                     }
                 } else {
